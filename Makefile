@@ -1,0 +1,55 @@
+# RNNs, step by step — every target sets up its Python environment on first use.
+# Uses the active virtualenv / conda env when there is one, otherwise creates .venv here.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+
+ifneq ($(VIRTUAL_ENV),)
+  ENV_DIR := $(VIRTUAL_ENV)
+else ifneq ($(and $(CONDA_PREFIX),$(filter-out base,$(CONDA_DEFAULT_ENV))),)
+  ENV_DIR := $(CONDA_PREFIX)
+else
+  ENV_DIR := .venv
+endif
+PY := $(ENV_DIR)/bin/python
+STAMP := $(ENV_DIR)/.rnn-utils-installed
+
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export KERAS_BACKEND ?= tensorflow
+export PYTHONHASHSEED := 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: book test lint lab refresh bench install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || { echo "creating $(ENV_DIR) with $(PYTHON)"; $(PYTHON) -m venv $(ENV_DIR); }
+	@echo "installing rnn-utils[dev] with the pins in constraints.txt into $(ENV_DIR) ..."
+	@start=$$(date +%s); \
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]" 2>&1 | grep -v -e "^WARNING: Location" || true; \
+	$(PY) -c "import rnn_utils, tensorflow, keras, nbval" && \
+	echo "installed in $$(( $$(date +%s) - start )) s" && touch $(STAMP)
+
+install: $(STAMP)  ## set up the environment only
+
+book: $(STAMP)  ## execute every notebook headless, write build/html/ (notebooks untouched)
+	$(PY) scripts/build_book.py --html build/html
+
+test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the README's test command)
+	$(PY) -m pytest
+
+lint: $(STAMP)  ## ruff over the package, tests, scripts, benchmarks, data scripts and notebooks
+	$(PY) -m ruff check rnn_utils tests scripts benchmarks data notebooks
+	$(PY) -m ruff format --check rnn_utils tests scripts benchmarks data notebooks
+
+lab: $(STAMP)  ## Jupyter Lab on notebooks/
+	$(PY) -m jupyter lab notebooks/
+
+refresh: $(STAMP)  ## re-execute notebooks in place to regenerate stored outputs
+	$(PY) scripts/build_book.py --in-place
+
+bench: $(STAMP)  ## benchmarks: tables of ours vs Keras's built-in layers
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,41 @@
+"""Course plot style and diagrams drawn by code.
+
+Diagrams (unrolled RNN, the five architecture types, gates) are added by the notebook issues;
+this module holds the shared style so every figure in the course looks the same.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+
+COURSE_COLORS = {
+    "input": "#4C9F70",  # x<t>
+    "state": "#D1495B",  # a<t>, c<t>
+    "output": "#2E86AB",  # ŷ<t>
+    "gate": "#EDAE49",  # Γ
+    "muted": "#8D99AE",
+}
+
+COURSE_STYLE = {
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "font.size": 10,
+    "image.cmap": "RdBu_r",
+    "axes.prop_cycle": mpl.cycler(
+        color=[COURSE_COLORS[k] for k in ("output", "state", "input", "gate", "muted")]
+    ),
+}
+
+
+def use_course_style() -> None:
+    """Apply the course's matplotlib style (small, clean figures that keep notebooks light)."""
+    mpl.rcParams.update(COURSE_STYLE)
