@@ -13,6 +13,7 @@ else
 endif
 PY := $(ENV_DIR)/bin/python
 STAMP := $(ENV_DIR)/.rnn-utils-installed
+LINT_PATHS := $(wildcard rnn_utils tests scripts benchmarks data notebooks)
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "installing rnn-utils[dev] with the pins in constraints.txt into $(ENV_DIR) ..."
 	@start=$$(date +%s); \
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]" 2>&1 | grep -v -e "^WARNING: Location" || true; \
-	$(PY) -c "import rnn_utils, tensorflow, keras, nbval" && \
+	$(PY) -c "import rnn_utils, tensorflow, keras, nbval" 2>/dev/null && \
 	echo "installed in $$(( $$(date +%s) - start )) s" && touch $(STAMP)
 
 install: $(STAMP)  ## set up the environment only
@@ -39,8 +40,8 @@ test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the READM
 	$(PY) -m pytest
 
 lint: $(STAMP)  ## ruff over the package, tests, scripts, benchmarks, data scripts and notebooks
-	$(PY) -m ruff check rnn_utils tests scripts benchmarks data notebooks
-	$(PY) -m ruff format --check rnn_utils tests scripts benchmarks data notebooks
+	$(PY) -m ruff check $(LINT_PATHS)
+	$(PY) -m ruff format --check $(LINT_PATHS)
 
 lab: $(STAMP)  ## Jupyter Lab on notebooks/
 	$(PY) -m jupyter lab notebooks/

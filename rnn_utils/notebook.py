@@ -57,7 +57,9 @@ def setup_notebook(seed: int = 0, style: bool = True, verbose: bool = True) -> s
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     _quiet_python_loggers()
-    import keras
+    from rnn_utils import import_keras_quietly
+
+    keras = import_keras_quietly()
 
     keras.utils.set_random_seed(seed)  # seeds Python's random, NumPy and the backend
     backend = keras.config.backend()

@@ -60,3 +60,17 @@ def test_course_style_is_applied():
 def test_bad_seed_is_rejected(seed):
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         setup_notebook(seed=seed)
+
+
+def test_muted_stderr_fd_hides_cpp_level_writes_only_inside_the_block():
+    import subprocess
+    import sys
+
+    code = (
+        "import os, rnn_utils\n"
+        "with rnn_utils.muted_stderr_fd():\n"
+        "    os.write(2, b'C++ log line\\n')\n"
+        "os.write(2, b'after\\n')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stderr == "after\n"
