@@ -1,0 +1,167 @@
+"""Recurrent networks from scratch in NumPy: forward passes, BPTT, clipping and gradient checks.
+
+This is the public face of the from-scratch code used by the notebooks; the pieces live in
+``scratch_core`` (parameter layout, checks, activations), ``scratch_cells`` (one time step,
+forward and backward), ``scratch_bptt`` (whole sequences, loss, backpropagation through time)
+and ``scratch_keras`` (the map to Keras's built-in weight layout).
+
+Conventions: float64, batch-major arrays (x is (m, T_x, n_x), like Keras), parameter dicts
+keyed in the seed notation with column-vector shapes (W_ax is (n_a, n_x)).
+
+Example:
+    >>> import numpy as np
+    >>> from rnn_utils.scratch import init_params, rnn_loss_and_grads, gradient_check
+    >>> params = init_params("rnn", n_x=2, n_a=3, n_y=4, seed=0)
+    >>> x = np.random.default_rng(0).normal(size=(2, 5, 2))
+    >>> y = np.zeros((2, 5), dtype=int)
+    >>> f = lambda p: rnn_loss_and_grads(x, y, np.zeros((2, 3)), p)
+    >>> max(gradient_check(f, params).values()) < 1e-7
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from rnn_utils.scratch_bptt import (
+    gru_forward,
+    gru_loss_and_grads,
+    gru_state_gradient_norms,
+    loss_and_grads,
+    lstm_forward,
+    lstm_loss_and_grads,
+    lstm_state_gradient_norms,
+    rnn_forward,
+    rnn_loss_and_grads,
+    rnn_state_gradient_norms,
+    sequence_forward,
+    state_gradient_norms,
+)
+from rnn_utils.scratch_cells import (
+    gru_cell_backward,
+    gru_cell_forward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+)
+from rnn_utils.scratch_core import CELL_KEYS, OUTPUT_KEYS, init_params, sigmoid, softmax
+from rnn_utils.scratch_keras import from_keras_weights, to_keras_weights
+
+__all__ = [
+    "CELL_KEYS",
+    "OUTPUT_KEYS",
+    "clip_gradients",
+    "from_keras_weights",
+    "gradient_check",
+    "gru_cell_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_loss_and_grads",
+    "gru_state_gradient_norms",
+    "init_params",
+    "loss_and_grads",
+    "lstm_cell_backward",
+    "lstm_cell_forward",
+    "lstm_forward",
+    "lstm_loss_and_grads",
+    "lstm_state_gradient_norms",
+    "rnn_cell_backward",
+    "rnn_cell_forward",
+    "rnn_forward",
+    "rnn_loss_and_grads",
+    "rnn_state_gradient_norms",
+    "sequence_forward",
+    "sigmoid",
+    "softmax",
+    "state_gradient_norms",
+    "to_keras_weights",
+]
+
+
+def clip_gradients(grads, max_value):
+    """Clip every gradient element-wise to [−max_value, max_value] (against exploding gradients).
+
+    Args:
+        grads: dict of gradient arrays (e.g. from :func:`rnn_loss_and_grads`).
+        max_value: positive threshold.
+
+    Returns:
+        A new dict with the same keys; the input arrays are left untouched.
+
+    Example:
+        >>> clip_gradients({"Waa": np.array([[-7.0, 0.5]])}, 5.0)["Waa"]
+        array([[-5. ,  0.5]])
+    """
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    if isinstance(max_value, bool) or not isinstance(max_value, int | float | np.number):
+        raise TypeError(f"max_value must be a positive number, got {max_value!r}")
+    if not max_value > 0:
+        raise ValueError(f"max_value must be positive, got {max_value!r}")
+    return {key: np.clip(np.asarray(g), -max_value, max_value) for key, g in grads.items()}
+
+
+def _relative_error(analytic, numeric):
+    denominator = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numeric) / denominator)
+
+
+def gradient_check(f, params, eps=1e-5, max_entries=None, seed=0):
+    """Compare analytic gradients with central differences, key by key.
+
+    For each checked entry θ_i: g_num_i = (L(θ + eps·e_i) − L(θ − eps·e_i)) / (2·eps).
+
+    Args:
+        f: callable ``f(params) -> (loss, grads)``; ``grads`` must hold every key of ``params``.
+        params: dict of arrays to perturb (float64 copies are used; the input is not modified).
+        eps: finite-difference step.
+        max_entries: check at most this many randomly chosen entries per key (all when None).
+        seed: seed for choosing the entries.
+
+    Returns:
+        dict ``{key: ‖g − g_num‖ / (‖g‖ + ‖g_num‖)}`` over the checked entries (0 when both
+        vanish). Below about 1e-7 in float64 means the backward pass is right.
+
+    Example:
+        >>> f = lambda p: (float(np.sum(p["w"] ** 2)), {"w": 2 * p["w"]})
+        >>> gradient_check(f, {"w": np.array([1.0, -2.0])})["w"] < 1e-9
+        True
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable as f(params) -> (loss, grads), got {f!r}")
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+    if not eps > 0:
+        raise ValueError(f"eps must be positive, got {eps!r}")
+    if max_entries is not None and (not isinstance(max_entries, int) or max_entries < 1):
+        raise ValueError(f"max_entries must be a positive int or None, got {max_entries!r}")
+    work = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    _, grads = f(work)
+    rng = np.random.default_rng(seed)
+    errors = {}
+    for key, value in work.items():
+        if key not in grads:
+            raise ValueError(f"f returned no gradient for key {key!r}")
+        analytic = np.asarray(grads[key], dtype=np.float64)
+        if analytic.shape != value.shape:
+            raise ValueError(
+                f"gradient for {key!r} has shape {analytic.shape}; expected {value.shape}"
+            )
+        flat = value.reshape(-1)  # a view: perturbing it perturbs work[key]
+        indices = np.arange(flat.size)
+        if max_entries is not None and flat.size > max_entries:
+            indices = rng.choice(flat.size, size=max_entries, replace=False)
+        numeric = np.empty(indices.size)
+        for j, i in enumerate(indices):
+            original = flat[i]
+            flat[i] = original + eps
+            loss_plus = f(work)[0]
+            flat[i] = original - eps
+            loss_minus = f(work)[0]
+            flat[i] = original
+            numeric[j] = (loss_plus - loss_minus) / (2.0 * eps)
+        errors[key] = _relative_error(analytic.reshape(-1)[indices], numeric)
+    return errors

@@ -1,0 +1,297 @@
+"""Whole sequences from scratch: forward passes, the loss, and backpropagation through time.
+
+Time is the second axis, 0-based: ``x[:, t]`` is the seed's x<t+1> and ``a[:, t]`` is a<t+1>;
+``a0`` is a<0>. The loss is the softmax cross-entropy of every step, summed over time and
+averaged over the batch:  L = (1/m) Σ_i Σ_t mask[i, t] · (−log ŷ<t>_i[y_i<t>]).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnn_utils.scratch_cells import (
+    gru_cell_backward,
+    gru_step,
+    lstm_cell_backward,
+    lstm_step,
+    rnn_cell_backward,
+    rnn_step,
+)
+from rnn_utils.scratch_core import (
+    CELL_KEYS,
+    OUTPUT_KEYS,
+    check_array,
+    check_params,
+    check_sequence_inputs,
+    check_targets,
+    output_forward,
+)
+
+
+def _run_forward(kind, x, a0, p, c0=None):
+    """Unroll the cell over time (inputs already checked); returns (a, y_hat, c, caches)."""
+    m, t_x, _ = x.shape
+    a = np.empty((m, t_x, a0.shape[1]))
+    c = np.empty_like(a) if kind == "lstm" else None
+    caches = []
+    a_prev, c_prev = a0, c0
+    for t in range(t_x):
+        if kind == "rnn":
+            a_prev, cache = rnn_step(x[:, t], a_prev, p)
+        elif kind == "gru":
+            a_prev, cache = gru_step(x[:, t], a_prev, p)
+        else:
+            a_prev, c_prev, cache = lstm_step(x[:, t], a_prev, c_prev, p)
+            c[:, t] = c_prev
+        a[:, t] = a_prev
+        caches.append(cache)
+    w_key, b_key = OUTPUT_KEYS[kind]
+    return a, output_forward(a, p[w_key], p[b_key]), c, caches
+
+
+def _run_backward(kind, da_out, caches, p):
+    """BPTT through the cells, from dL/da<t> due to each step's output (m, T_x, n_a).
+
+    Returns:
+        ``(cell_grads, da0, da_total)``: gradients of the cell parameters, dL/da<0>, and the
+        total dL/da<t> of every step (m, T_x, n_a) — what reaches a<t> from ŷ<t> and from t+1.
+    """
+    m, t_x, n_a = da_out.shape
+    grads = {key: np.zeros_like(p[key]) for key in CELL_KEYS[kind]}
+    da_total = np.empty_like(da_out)
+    da_next = np.zeros((m, n_a))
+    dc_next = np.zeros((m, n_a))
+    for t in reversed(range(t_x)):
+        da_total[:, t] = da_out[:, t] + da_next
+        if kind == "rnn":
+            step = rnn_cell_backward(da_total[:, t], caches[t])
+        elif kind == "gru":
+            step = gru_cell_backward(da_total[:, t], caches[t])
+        else:
+            step = lstm_cell_backward(da_total[:, t], dc_next, caches[t])
+            dc_next = step["c_prev"]
+        da_next = step["a_prev"]
+        for key in grads:
+            grads[key] += step[key]
+    return grads, da_next, da_total
+
+
+def _cross_entropy(y_hat, y, mask):
+    """Masked softmax cross-entropy; returns (loss, dL/dlogits) with dL/dlogits = (ŷ − y)/m."""
+    m = y_hat.shape[0]
+    picked = np.take_along_axis(y_hat, y[..., None], axis=-1)[..., 0]
+    loss = -np.sum(mask * np.log(np.maximum(picked, np.finfo(np.float64).tiny))) / m
+    dlogits = y_hat.copy()
+    np.put_along_axis(dlogits, y[..., None], picked[..., None] - 1.0, axis=-1)
+    return float(loss), dlogits * (mask[..., None] / m)
+
+
+def _check_c0(c0, a0):
+    if c0 is None:
+        return np.zeros_like(a0)
+    return check_array(c0, "c0", a0.shape, "(m, n_a)")
+
+
+def sequence_forward(kind, x, a0, params, c0=None):
+    """Forward pass of a whole sequence for ``kind`` in ``"rnn"``, ``"lstm"``, ``"gru"``.
+
+    Returns:
+        ``(a, y_hat, c, caches)``; ``c`` is None except for the LSTM.
+    """
+    p, n_x, n_a, _ = check_params(kind, params)
+    x, a0 = check_sequence_inputs(x, a0, n_x, n_a)
+    if kind != "lstm" and c0 is not None:
+        raise ValueError(f"c0 is only used by the lstm, not by the {kind}")
+    return _run_forward(kind, x, a0, p, _check_c0(c0, a0) if kind == "lstm" else None)
+
+
+def rnn_forward(x, a0, params):
+    """Forward pass of the vanilla RNN over a whole sequence.
+
+    Args:
+        x: inputs x<1..T_x>, shape (m, T_x, n_x).
+        a0: initial state a<0>, shape (m, n_a).
+        params: ``"Waa"``, ``"Wax"``, ``"ba"``, ``"Wya"``, ``"by"`` (see :func:`init_params`).
+
+    Returns:
+        ``(a, y_hat, caches)``: the states a<t> (m, T_x, n_a), the predictions ŷ<t>
+        (m, T_x, n_y), and one cache per step for the backward pass.
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("rnn", n_x=3, n_a=5, n_y=2)
+        >>> a, y_hat, caches = rnn_forward(np.ones((4, 7, 3)), np.zeros((4, 5)), params)
+        >>> a.shape, y_hat.shape, len(caches)
+        ((4, 7, 5), (4, 7, 2), 7)
+    """
+    a, y_hat, _, caches = sequence_forward("rnn", x, a0, params)
+    return a, y_hat, caches
+
+
+def lstm_forward(x, a0, params, c0=None):
+    """Forward pass of the LSTM (see :func:`lstm_cell_forward`) over a whole sequence.
+
+    Args:
+        x: inputs, (m, T_x, n_x).
+        a0: initial hidden state a<0>, (m, n_a).
+        params: ``"Wf"``, ``"bf"``, ``"Wu"``, ``"bu"``, ``"Wc"``, ``"bc"``, ``"Wo"``, ``"bo"``,
+            ``"Wy"``, ``"by"``.
+        c0: initial memory cell c<0>, (m, n_a); zeros when None.
+
+    Returns:
+        ``(a, y_hat, c, caches)`` with a and c of shape (m, T_x, n_a), y_hat (m, T_x, n_y).
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("lstm", n_x=3, n_a=5, n_y=2)
+        >>> a, y_hat, c, caches = lstm_forward(np.ones((4, 7, 3)), np.zeros((4, 5)), params)
+        >>> c.shape
+        (4, 7, 5)
+    """
+    return sequence_forward("lstm", x, a0, params, c0=c0)
+
+
+def gru_forward(x, a0, params):
+    """Forward pass of the full GRU (see :func:`gru_cell_forward`) over a whole sequence.
+
+    Args:
+        x: inputs, (m, T_x, n_x).
+        a0: initial state a<0>, (m, n_a).
+        params: ``"Wu"``, ``"bu"``, ``"Wr"``, ``"br"``, ``"Wc"``, ``"bc"``, ``"Wy"``, ``"by"``.
+
+    Returns:
+        ``(a, y_hat, caches)`` with a of shape (m, T_x, n_a) and y_hat (m, T_x, n_y).
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("gru", n_x=3, n_a=5, n_y=2)
+        >>> a, y_hat, caches = gru_forward(np.ones((4, 7, 3)), np.zeros((4, 5)), params)
+        >>> y_hat.shape
+        (4, 7, 2)
+    """
+    a, y_hat, _, caches = sequence_forward("gru", x, a0, params)
+    return a, y_hat, caches
+
+
+def _prepare(kind, x, y, a0, params, mask, c0):
+    p, n_x, n_a, n_y = check_params(kind, params)
+    x, a0 = check_sequence_inputs(x, a0, n_x, n_a)
+    y, mask = check_targets(y, mask, x.shape[0], x.shape[1], n_y)
+    if kind != "lstm" and c0 is not None:
+        raise ValueError(f"c0 is only used by the lstm, not by the {kind}")
+    return p, x, y, a0, mask, (_check_c0(c0, a0) if kind == "lstm" else None)
+
+
+def _loss_and_backward(kind, p, x, y, a0, mask, c0):
+    a, y_hat, _, caches = _run_forward(kind, x, a0, p, c0)
+    loss, dlogits = _cross_entropy(y_hat, y, mask)
+    w_key, b_key = OUTPUT_KEYS[kind]
+    grads = {w_key: np.einsum("mtk,mta->ka", dlogits, a), b_key: dlogits.sum(axis=(0, 1))}
+    cell_grads, da0, da_total = _run_backward(kind, dlogits @ p[w_key], caches, p)
+    grads.update(cell_grads)
+    grads["a0"] = da0
+    return loss, grads, da_total
+
+
+def loss_and_grads(kind, x, y, a0, params, mask=None, c0=None):
+    """Loss and its gradients by backpropagation through time, for any of the three cells.
+
+    Args:
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        x: inputs, (m, T_x, n_x).
+        y: integer targets y<t>, (m, T_x), each in [0, n_y).
+        a0: initial state a<0>, (m, n_a).
+        params: parameter dict of ``kind`` (see :func:`init_params`).
+        mask: optional (m, T_x) array of 0/1; steps with 0 (padding) are left out of the loss.
+        c0: LSTM only: initial memory cell c<0>, zeros when None.
+
+    Returns:
+        ``(loss, grads)``: the scalar loss and a dict with one gradient per key of ``params``
+        (same shapes) plus ``"a0"``, dL/da<0> (m, n_a).
+    """
+    p, x, y, a0, mask, c0 = _prepare(kind, x, y, a0, params, mask, c0)
+    loss, grads, _ = _loss_and_backward(kind, p, x, y, a0, mask, c0)
+    return loss, {key: grads[key] for key in (*params, "a0")}
+
+
+def rnn_loss_and_grads(x, y, a0, params, mask=None):
+    """:func:`loss_and_grads` for the vanilla RNN.
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("rnn", n_x=3, n_a=5, n_y=2)
+        >>> x, y = np.ones((4, 7, 3)), np.zeros((4, 7), dtype=int)
+        >>> loss, grads = rnn_loss_and_grads(x, y, np.zeros((4, 5)), params)
+        >>> sorted(grads)
+        ['Waa', 'Wax', 'Wya', 'a0', 'ba', 'by']
+    """
+    return loss_and_grads("rnn", x, y, a0, params, mask=mask)
+
+
+def lstm_loss_and_grads(x, y, a0, params, mask=None, c0=None):
+    """:func:`loss_and_grads` for the LSTM (``c0`` defaults to zeros)."""
+    return loss_and_grads("lstm", x, y, a0, params, mask=mask, c0=c0)
+
+
+def gru_loss_and_grads(x, y, a0, params, mask=None):
+    """:func:`loss_and_grads` for the full GRU."""
+    return loss_and_grads("gru", x, y, a0, params, mask=mask)
+
+
+def state_gradient_norms(kind, x, a0, params, t_loss=None, y=None, c0=None):
+    """‖∂L<t_loss>/∂a<t>‖ for every step t ≤ t_loss, by the backward recursion of BPTT.
+
+    The loss is the cross-entropy of the single step ``t_loss`` (0-based index on the time
+    axis), so the norms show how the gradient of one output fades (vanishing) or grows
+    (exploding) as it travels back in time. For the LSTM, a<t> is the hidden state and the
+    gradient is the one reaching a<t> with c<t> held as a separate state.
+
+    Args:
+        kind: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        x: inputs, (m, T_x, n_x).
+        a0: initial state a<0>, (m, n_a).
+        params: parameter dict of ``kind``.
+        t_loss: the step whose loss is differentiated; defaults to the last step, T_x − 1.
+        y: integer targets (m, T_x); only column ``t_loss`` is used. Defaults to class 0.
+        c0: LSTM only: initial memory cell, zeros when None.
+
+    Returns:
+        Array of shape (t_loss + 1,): entry t is the Frobenius norm over the batch of
+        ∂L/∂a[:, t] (the state after reading x[:, t]).
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("rnn", n_x=3, n_a=5, n_y=2)
+        >>> norms = state_gradient_norms("rnn", np.ones((4, 9, 3)), np.zeros((4, 5)), params)
+        >>> norms.shape
+        (9,)
+    """
+    x_arr = np.asarray(x)
+    if x_arr.ndim != 3:
+        raise ValueError(f"x has shape {x_arr.shape}; expected (m, T_x, n_x)")
+    m, t_x = x_arr.shape[:2]
+    t_loss = t_x - 1 if t_loss is None else t_loss
+    if not isinstance(t_loss, int | np.integer) or not 0 <= t_loss < t_x:
+        raise ValueError(f"t_loss must be an int step index in [0, T_x={t_x}), got {t_loss!r}")
+    y = np.zeros((m, t_x), dtype=np.int64) if y is None else y
+    mask = np.zeros((m, t_x))
+    mask[:, t_loss] = 1.0
+    p, x, y, a0, mask, c0 = _prepare(kind, x_arr, y, a0, params, mask, c0)
+    steps = slice(0, t_loss + 1)  # later steps do not affect L<t_loss>
+    _, _, da_total = _loss_and_backward(kind, p, x[:, steps], y[:, steps], a0, mask[:, steps], c0)
+    return np.sqrt(np.sum(da_total**2, axis=(0, 2)))
+
+
+def rnn_state_gradient_norms(x, a0, params, t_loss=None, y=None):
+    """:func:`state_gradient_norms` for the vanilla RNN."""
+    return state_gradient_norms("rnn", x, a0, params, t_loss=t_loss, y=y)
+
+
+def lstm_state_gradient_norms(x, a0, params, t_loss=None, y=None, c0=None):
+    """:func:`state_gradient_norms` for the LSTM."""
+    return state_gradient_norms("lstm", x, a0, params, t_loss=t_loss, y=y, c0=c0)
+
+
+def gru_state_gradient_norms(x, a0, params, t_loss=None, y=None):
+    """:func:`state_gradient_norms` for the full GRU."""
+    return state_gradient_norms("gru", x, a0, params, t_loss=t_loss, y=y)
