@@ -1,0 +1,274 @@
+"""Sequence layers: ``SimpleRNN``, ``GRU``, ``LSTM``, plus ``Bidirectional`` and ``DeepRNN``.
+
+The sequence layers run their cell (from :mod:`rnn_utils.cells`) over time. They are drop-in
+twins of Keras's built-ins: same weights, same arguments, same masking semantics, so
+``ours.set_weights(keras_layer.get_weights())`` gives the same outputs. For speed they project the
+inputs of all time steps with ONE matmul (x<t>·W_ax^T for every t) before the time loop
+(``keras.ops.scan``), leaving one fused recurrent matmul per step.
+
+``layer.trace(x)`` returns the gate activations over time for plots (never used by ``call``).
+"""
+
+import keras
+from keras import ops
+
+from rnn_utils._recurrence import run_recurrence
+from rnn_utils._wrappers import Bidirectional, DeepRNN
+from rnn_utils.cells import GRUCell, LSTMCell, SimpleRNNCell, check_units
+
+__all__ = [
+    "SimpleRNN", "GRU", "LSTM", "Bidirectional", "DeepRNN",
+    "SimpleRNNCell", "GRUCell", "LSTMCell",
+]  # fmt: skip
+
+_SERIALIZABLE = keras.saving.register_keras_serializable(package="rnn_utils")
+_CELL_ARGS = (
+    "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
+    "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
+    "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout",
+    "recurrent_activation", "reset_after", "unit_forget_bias", "peephole",
+)  # fmt: skip
+
+
+def check_sequence_shape(shape, layer_name):
+    """Raise a clear error unless ``shape`` is (batch, time, features)."""
+    if len(shape) != 3:
+        raise ValueError(
+            f"{layer_name}: expected (batch, time, features), got shape {tuple(shape)} "
+            f"(rank {len(shape)})."
+        )
+
+
+class _SequenceLayer(keras.layers.Layer):
+    """Shared code of SimpleRNN, GRU and LSTM: validation, the time loop, masks, config."""
+
+    cell_class = None
+    is_sequence_layer = True  # marker checked by Bidirectional / DeepRNN
+
+    def __init__(
+        self,
+        units,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        zero_output_for_mask=False,
+        **kwargs,
+    ):
+        cell_kwargs = {k: kwargs.pop(k) for k in _CELL_ARGS if k in kwargs}
+        super().__init__(**kwargs)
+        self.units = check_units(units)
+        self.cell = self.cell_class(units, name="cell", dtype=self.dtype_policy, **cell_kwargs)
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+        self.go_backwards = bool(go_backwards)
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.supports_masking = True
+        # On TensorFlow only the hand-written BPTT path trains under XLA (the gradient of
+        # keras.ops.scan has no static loop bound there): tell Keras's jit_compile="auto".
+        self.supports_jit = keras.backend.backend() != "tensorflow" or self.cell.has_fused_bptt
+
+    @property
+    def state_count(self):
+        return len(self.cell.state_size) if isinstance(self.cell.state_size, list) else 1
+
+    def build(self, inputs_shape, initial_state_shape=None):
+        check_sequence_shape(inputs_shape, self.name)
+        if inputs_shape[-1] is None:
+            raise ValueError(f"{self.name}: the feature size (last axis) must be known.")
+        if not self.cell.built:
+            self.cell.build((inputs_shape[0], inputs_shape[-1]))
+
+    # --- validation ----------------------------------------------------------------------------
+    def _check_inputs(self, inputs, mask):
+        shape = tuple(inputs.shape)
+        check_sequence_shape(shape, self.name)
+        if shape[-1] != self.cell.input_features:
+            raise ValueError(
+                f"{self.name}: feature size changed after build: built for "
+                f"{self.cell.input_features} features, got input shape {shape}."
+            )
+        if mask is not None:
+            mask_shape = tuple(mask.shape)
+            ok = len(mask_shape) == 2 and all(
+                m is None or s is None or m == s for m, s in zip(mask_shape, shape[:2], strict=True)
+            )
+            if not ok:
+                raise ValueError(
+                    f"{self.name}: mask must have shape (batch, time) = {shape[:2]}, "
+                    f"got {mask_shape}."
+                )
+
+    def _initial_states(self, inputs, initial_state):
+        if initial_state is None:
+            return self.cell.get_initial_state(ops.shape(inputs)[0])
+        states = (
+            list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        )
+        if len(states) != self.state_count:
+            raise ValueError(
+                f"{self.name}: expected {self.state_count} initial state tensor(s) of shape "
+                f"(batch, {self.units}), got {len(states)}."
+            )
+        states = [ops.cast(s, self.compute_dtype) for s in states]
+        for s in states:
+            if len(s.shape) != 2 or s.shape[-1] != self.units:
+                raise ValueError(
+                    f"{self.name}: each initial state must have shape (batch, {self.units}), "
+                    f"got {tuple(s.shape)}."
+                )
+        return states
+
+    # --- forward -------------------------------------------------------------------------------
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        self._check_inputs(inputs, mask)
+        states = self._initial_states(inputs, initial_state)
+        weights = self.cell.step_weights()  # read once, outside the time loop
+        last, sequence, final_states = run_recurrence(
+            lambda x_t, states: self.cell.recurrent_step(x_t, states, weights),
+            self.cell.project_inputs(inputs),
+            states,
+            mask=mask,
+            go_backwards=self.go_backwards,
+            zero_output_for_mask=self.zero_output_for_mask,
+            initial_state_given=initial_state is not None,
+            return_sequences=self.return_sequences,
+            fused=(lambda xs, m, init: self.cell.fused_sequence(xs, m, weights, init))
+            if training
+            else None,
+        )
+        output = sequence if self.return_sequences else last
+        if self.return_state:
+            return (output, *final_states)
+        return output
+
+    def trace(self, inputs, mask=None, initial_state=None):
+        """Gate activations over time, keyed in seed notation, for plots and quizzes.
+
+        Runs a plain Python loop (eager, for small inputs); ``call`` never pays for it.
+
+        Args:
+            inputs: (batch, T, n_x) array.
+            mask: optional (batch, T) boolean array; at masked steps "a" and "c" carry the
+                state over (as the layer does) and the gates are reported as 0.
+            initial_state: optional list of initial states, as in ``call``.
+
+        Returns:
+            dict of NumPy arrays of shape (batch, T, units), in processing order (reversed if
+            ``go_backwards``). SimpleRNN: "a". GRU: "z", "gamma_u" (= 1 − z), "gamma_r",
+            "c_tilde", "a". LSTM: "gamma_u", "gamma_f", "gamma_o", "c_tilde", "c", "a".
+        """
+        inputs = ops.convert_to_tensor(inputs, dtype=self.compute_dtype)
+        if not self.built:
+            self.build(tuple(inputs.shape))
+        mask = None if mask is None else ops.convert_to_tensor(mask, dtype="bool")
+        self._check_inputs(inputs, mask)
+        states = self._initial_states(inputs, initial_state)
+        steps = ops.unstack(self.cell.project_inputs(inputs), axis=1)
+        weights = self.cell.step_weights()
+        step_masks = [None] * len(steps) if mask is None else ops.unstack(mask, axis=1)
+        order = range(len(steps) - 1, -1, -1) if self.go_backwards else range(len(steps))
+        records = {}
+        for t in order:
+            _, new_states, gates = self.cell.recurrent_step(
+                steps[t], states, weights, with_gates=True
+            )
+            if step_masks[t] is not None:
+                m = ops.expand_dims(step_masks[t], -1)
+                new_states = [
+                    ops.where(m, new, old) for new, old in zip(new_states, states, strict=True)
+                ]
+                gates = {k: ops.where(m, v, ops.zeros_like(v)) for k, v in gates.items()}
+                gates["a"] = new_states[0]
+                if "c" in gates:
+                    gates["c"] = new_states[1]
+            states = new_states
+            for key, value in gates.items():
+                records.setdefault(key, []).append(value)
+        return {k: ops.convert_to_numpy(ops.stack(v, axis=1)) for k, v in records.items()}
+
+    # --- Keras plumbing ------------------------------------------------------------------------
+    def compute_output_shape(self, inputs_shape, initial_state_shape=None):
+        check_sequence_shape(inputs_shape, self.name)
+        batch, time = inputs_shape[0], inputs_shape[1]
+        output = (batch, time, self.units) if self.return_sequences else (batch, self.units)
+        if self.return_state:
+            return (output, *[(batch, self.units)] * self.state_count)
+        return output
+
+    def compute_mask(self, inputs, mask=None):
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None] * self.state_count
+        return output_mask
+
+    def get_config(self):
+        cell_config = self.cell.get_config()
+        for key in ("name", "trainable", "dtype", "units"):
+            cell_config.pop(key, None)
+        config = {
+            "units": self.units,
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+            "zero_output_for_mask": self.zero_output_for_mask,
+        }
+        return {**super().get_config(), **config, **cell_config}
+
+
+_LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kind}``.
+
+    Runs :class:`{cell}` over the time axis. Weights (``kernel``, ``recurrent_kernel``, ``bias``)
+    are laid out exactly like the built-in's, so ``set_weights(builtin.get_weights())`` works.
+    {notation}
+
+    Args:
+        units: positive int, n_a (size of a<t>).
+        return_sequences: return a<t> for every t, (batch, T, units), instead of the last one.
+        return_state: also return the final state(s) {states}.
+        go_backwards: read the sequence from the end; outputs come in that reversed order.
+        zero_output_for_mask: output zeros (not the previous output) at masked steps.
+        **kwargs: the cell's arguments ({cell}) and base-layer arguments (name, dtype, ...).
+
+    Call arguments:
+        inputs: (batch, T, n_x). mask: optional (batch, T) booleans (True = valid step); a
+        masked step keeps the state and repeats the previous output (Keras's semantics).
+        training: unused (no dropout inside the layer). initial_state: optional list {states}.
+
+    Returns:
+        ``output`` or, with ``return_state``, ``(output, {states_tuple})``.
+
+    Example:
+    >>> layer = {kind}(8, return_sequences=True)
+    >>> layer(np.zeros((2, 5, 3), "float32")).shape
+    (2, 5, 8)
+    >>> sorted(layer.trace(np.zeros((2, 5, 3), "float32")))  # doctest: +SKIP
+    """
+
+
+@_SERIALIZABLE
+class SimpleRNN(_SequenceLayer):
+    cell_class = SimpleRNNCell
+    __doc__ = _LAYER_DOC.format(
+        kind="SimpleRNN", cell="SimpleRNNCell", states="[a<T>]", states_tuple="a<T>",
+        notation="a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a); ``trace`` gives {'a'}.",
+    )  # fmt: skip
+
+
+@_SERIALIZABLE
+class GRU(_SequenceLayer):
+    cell_class = GRUCell
+    __doc__ = _LAYER_DOC.format(
+        kind="GRU", cell="GRUCell", states="[a<T>]", states_tuple="a<T>",
+        notation="Keras's z keeps the OLD state, so the seed's Γ_u = 1 − z (see GRUCell); "
+        "``trace`` gives 'z', 'gamma_u', 'gamma_r', 'c_tilde', 'a'.",
+    )  # fmt: skip
+
+
+@_SERIALIZABLE
+class LSTM(_SequenceLayer):
+    cell_class = LSTMCell
+    __doc__ = _LAYER_DOC.format(
+        kind="LSTM", cell="LSTMCell", states="[a<T>, c<T>]", states_tuple="a<T>, c<T>",
+        notation="Gates i, f, c, o = Γ_u, Γ_f, c̃<t>, Γ_o (see LSTMCell); ``trace`` gives "
+        "'gamma_u', 'gamma_f', 'gamma_o', 'c_tilde', 'c', 'a'.",
+    )  # fmt: skip
