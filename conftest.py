@@ -1,6 +1,8 @@
-"""Test configuration: quiet, deterministic TensorFlow, and nbval's stderr policy.
+"""Test configuration for unit tests AND notebooks: quiet TensorFlow, nbval's stderr policy.
 
-The environment variables must be set before anything imports TensorFlow.
+It lives at the repository root because pytest applies a conftest's hooks only to the files
+below it: a hook in tests/ would never see the notebooks/ collectors. The environment variables
+must be set before anything imports TensorFlow.
 """
 
 import os
