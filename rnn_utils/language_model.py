@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_utils.scratch import clip_gradients, loss_and_grads
+from rnn_utils.scratch import clip_gradients, loss_and_grads, scale_to_spectral_radius
 
 __all__ = [
     "SGD",
@@ -368,3 +368,26 @@ def keras_sgd_run(model, x, y, lr: float, steps: int, clip: float | None = None)
                 v.assign(v.numpy() - lr * grads[v.path])
     run.params = {v.path: v.numpy() for v in variables}
     return run
+
+
+def relu_rnn_model(n_x: int, n_a: int, n_y: int, radius: float, seed: int = 0, T=None):
+    """A Keras ReLU ``SimpleRNN`` + ``Dense`` (logits) whose W_aa has spectral radius ``radius``.
+
+    With a ReLU the state is unbounded, so a radius above 1 makes activations and gradients grow
+    geometrically with T: the textbook setting in which plain SGD ends in NaN and clipping
+    rescues it (:func:`keras_sgd_run`).
+
+    Args:
+        n_x, n_a, n_y: input, state and output sizes. radius: spectral radius of W_aa (> 0).
+        seed: seed of the Keras initialisers. T: fixed sequence length, or None for any.
+    """
+    import keras
+
+    from rnn_utils.layers import SimpleRNN
+
+    keras.utils.set_random_seed(seed)
+    rnn = SimpleRNN(n_a, activation="relu", return_sequences=True)
+    model = keras.Sequential([keras.Input((T, n_x)), rnn, keras.layers.Dense(n_y)])
+    kernel, recurrent, bias = rnn.get_weights()
+    rnn.set_weights([kernel, scale_to_spectral_radius(recurrent, radius), bias])
+    return model

@@ -47,7 +47,14 @@ from rnn_utils.scratch_cells import (
     rnn_cell_backward,
     rnn_cell_forward,
 )
-from rnn_utils.scratch_core import CELL_KEYS, OUTPUT_KEYS, init_params, sigmoid, softmax
+from rnn_utils.scratch_core import (
+    CELL_KEYS,
+    OUTPUT_KEYS,
+    init_params,
+    scale_to_spectral_radius,
+    sigmoid,
+    softmax,
+)
 from rnn_utils.scratch_keras import from_keras_weights, to_keras_weights
 
 __all__ = [
@@ -73,6 +80,7 @@ __all__ = [
     "rnn_forward",
     "rnn_loss_and_grads",
     "rnn_state_gradient_norms",
+    "scale_to_spectral_radius",
     "sequence_forward",
     "sigmoid",
     "softmax",

@@ -218,3 +218,26 @@ def init_params(kind: str, n_x: int, n_a: int, n_y: int, seed: int = 0, scale=No
             std = scale if scale is not None else 1.0 / np.sqrt(shape[1])
             params[key] = std * rng.standard_normal(shape)
     return params
+
+
+def scale_to_spectral_radius(matrix, radius: float) -> np.ndarray:
+    """Return ``matrix`` rescaled so that its spectral radius (largest |eigenvalue|) is ``radius``.
+
+    The spectral radius of W_aa decides whether ∂L/∂a<t> shrinks (< 1) or grows (> 1) as it is
+    carried back through many time steps, so experiments on vanishing and exploding gradients set
+    it directly. Works for a seed-notation W_aa and for Keras's recurrent_kernel (= W_aa^T) alike.
+
+    Example:
+        >>> w = scale_to_spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]), 3.0)
+        >>> float(np.max(np.abs(np.linalg.eigvals(w))))  # doctest: +ELLIPSIS
+        3.0...
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"expected a square matrix, got shape {matrix.shape}")
+    if not radius > 0:
+        raise ValueError(f"radius must be > 0, got {radius!r}")
+    current = np.max(np.abs(np.linalg.eigvals(matrix)))
+    if current == 0:
+        raise ValueError("the matrix is nilpotent (spectral radius 0): it cannot be rescaled")
+    return matrix * (radius / current)

@@ -10,6 +10,7 @@ from rnn_utils.language_model import (
     keras_sgd_run,
     lm_arrays,
     masked_nll_per_token,
+    relu_rnn_model,
     train_scratch_rnn,
 )
 from rnn_utils.scratch import init_params, rnn_forward
@@ -98,19 +99,10 @@ def test_train_scratch_rnn_reports_the_first_non_finite_loss():
 
 
 def test_keras_sgd_run_explodes_without_clipping_and_not_with_it():
-    import keras
-
     import rnn_utils  # noqa: F401  (quiet TensorFlow first)
-    from rnn_utils.layers import SimpleRNN
 
     def model(seed):
-        keras.utils.set_random_seed(seed)
-        rnn = SimpleRNN(8, activation="relu", return_sequences=True)
-        net = keras.Sequential([keras.Input((10, 4)), rnn, keras.layers.Dense(4)])
-        kernel, recurrent, bias = rnn.get_weights()
-        recurrent *= 3.0 / np.max(np.abs(np.linalg.eigvals(recurrent)))
-        rnn.set_weights([kernel, recurrent, bias])
-        return net
+        return relu_rnn_model(4, 8, 4, radius=3.0, seed=seed, T=10)
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(8, 10, 4)), rng.integers(0, 4, size=(8, 10))
@@ -143,3 +135,12 @@ def test_keras_sgd_run_explodes_without_clipping_and_not_with_it():
 def test_bad_arguments_raise_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_relu_rnn_model_sets_the_spectral_radius():
+    import rnn_utils  # noqa: F401
+
+    model = relu_rnn_model(3, 6, 2, radius=2.5, seed=1)
+    recurrent = model.layers[0].get_weights()[1]
+    assert np.isclose(np.max(np.abs(np.linalg.eigvals(recurrent))), 2.5, rtol=1e-5)
+    assert model.output_shape == (None, None, 2)

@@ -374,3 +374,18 @@ def test_bad_inputs_raise_clear_errors():
     gru_reset_after_bias = [np.zeros((N_X, 12)), np.zeros((N_A, 12)), np.zeros((2, 12))]
     with pytest.raises(ValueError, match=r"reset_after=False"):
         from_keras_weights("gru", gru_reset_after_bias)
+
+
+def test_scale_to_spectral_radius():
+    from rnn_utils.scratch import scale_to_spectral_radius
+
+    w = np.random.default_rng(0).normal(size=(5, 5))
+    for radius in (0.5, 1.0, 3.0):
+        scaled = scale_to_spectral_radius(w, radius)
+        assert np.isclose(np.max(np.abs(np.linalg.eigvals(scaled))), radius)
+    with pytest.raises(ValueError, match="square matrix"):
+        scale_to_spectral_radius(np.ones((2, 3)), 1.0)
+    with pytest.raises(ValueError, match="radius must be > 0"):
+        scale_to_spectral_radius(w, 0.0)
+    with pytest.raises(ValueError, match="nilpotent"):
+        scale_to_spectral_radius(np.array([[0.0, 1.0], [0.0, 0.0]]), 1.0)

@@ -51,29 +51,17 @@ def _sampling_loop_evidence():
     )
 
 
-def _tiny_relu_model(seed=0):
-    import keras
-
-    from rnn_utils.layers import SimpleRNN
-
-    keras.utils.set_random_seed(seed)
-    rnn = SimpleRNN(8, activation="relu", return_sequences=True)
-    model = keras.Sequential([keras.Input((10, 4)), rnn, keras.layers.Dense(4)])
-    kernel, recurrent, bias = rnn.get_weights()
-    recurrent *= 3.0 / np.max(np.abs(np.linalg.eigvals(recurrent)))
-    rnn.set_weights([kernel, recurrent, bias])
-    return model
-
-
 def _nan_cause_evidence():
     """Same ReLU RNN, same data, same SGD: NaN without clipping, finite with clipped gradients."""
     import rnn_utils  # noqa: F401  (quiet TensorFlow before it loads)
-    from rnn_utils.language_model import keras_sgd_run
+    from rnn_utils.language_model import keras_sgd_run, relu_rnn_model
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(8, 10, 4)), rng.integers(0, 4, size=(8, 10))
-    plain = keras_sgd_run(_tiny_relu_model(), x, y, lr=1.0, steps=20)
-    clipped = keras_sgd_run(_tiny_relu_model(), x, y, lr=1.0, steps=20, clip=0.1)
+    plain = keras_sgd_run(relu_rnn_model(4, 8, 4, radius=3.0, T=10), x, y, lr=1.0, steps=20)
+    clipped = keras_sgd_run(
+        relu_rnn_model(4, 8, 4, radius=3.0, T=10), x, y, lr=1.0, steps=20, clip=0.1
+    )
     if plain.first_nonfinite_step is not None and clipped.first_nonfinite_step is None:
         return "b"  # only the gradient's size changed, and the NaN disappeared
     return "a"
