@@ -7,7 +7,8 @@ For SimpleRNN, GRU and LSTM at two shapes it times a forward pass (``predict_on_
 training step (``train_on_batch``; both compiled with tf.function, jit_compile=False as Keras's
 default on CPU) of a model ``Input -> RNN -> Dense(1)``, ours and Keras's run interleaved, and
 prints medians, the ratio ours/built-in and the achieved GFLOP/s of the matmuls next to the
-GFLOP/s of one large matmul measured in the same run. Timings on a shared machine are noisy.
+GFLOP/s of one large matmul measured in the same run, and the range of the per-repeat ratios.
+Timings on a shared machine are noisy.
 """
 
 import argparse
@@ -75,7 +76,11 @@ def bench_pair(kind, shape, repeats):
         for who, model in models.items():
             times[who, "forward"].append(timed(lambda m=model: m.predict_on_batch(x)))
             times[who, "train"].append(timed(lambda m=model: m.train_on_batch(x, y)))
-    return {key: statistics.median(values) for key, values in times.items()}
+    medians = {key: statistics.median(values) for key, values in times.items()}
+    for what in ("forward", "train"):  # spread of the per-repeat ratios (noise on a shared CPU)
+        ratios = [a / b for a, b in zip(times["ours", what], times["keras", what], strict=True)]
+        medians["range", what] = (min(ratios), max(ratios))
+    return medians
 
 
 def main():
@@ -87,7 +92,7 @@ def main():
     print(f"backend={keras.backend.backend()}  repeats={repeats} (median)  "
           f"large 1024x1024 matmul: {peak:.1f} GFLOP/s")  # fmt: skip
     header = (f"{'layer':<10}{'shape (B,T,n_x,n_a)':<22}{'pass':<8}{'ours ms':>9}{'keras ms':>10}"
-              f"{'ratio':>8}{'ours GF/s':>11}{'keras GF/s':>12}")  # fmt: skip
+              f"{'ratio':>8}{'ratio range':>13}{'ours GF/s':>11}{'keras GF/s':>12}")  # fmt: skip
     print(header)
     print("-" * len(header))
     for shape in SHAPES:
@@ -98,7 +103,8 @@ def main():
                 t_ours, t_keras = result["ours", what], result["keras", what]
                 print(
                     f"{kind:<10}{str(shape):<22}{what:<8}{t_ours * 1e3:>9.1f}{t_keras * 1e3:>10.1f}"
-                    f"{t_ours / t_keras:>8.2f}{factor * flops / t_ours / 1e9:>11.1f}"
+                    f"{t_ours / t_keras:>8.2f}{'{:.2f}-{:.2f}'.format(*result['range', what]):>13}"
+                    f"{factor * flops / t_ours / 1e9:>11.1f}"
                     f"{factor * flops / t_keras / 1e9:>12.1f}"
                 )
     print(f"large matmul again: {large_matmul_gflops(repeats):.1f} GFLOP/s")

@@ -3,30 +3,99 @@
 Autodiff through ``keras.ops.scan`` on TensorFlow stores every loop intermediate in growing
 lists, runs three small matmuls per step, and cannot be compiled by XLA (the lists have no fixed
 size). For the default configuration (tanh / sigmoid, SimpleRNN, GRU with reset_after, LSTM
-without peepholes) this module instead wraps the whole time loop in ``keras.ops.custom_gradient``:
+without peepholes) this module instead wraps the whole time loop in ``keras.ops.custom_gradient``.
+At these sizes TensorFlow's per-op overhead and the memory traffic of large (T, batch, width)
+tensors cost as much as the arithmetic (see benchmarks/README.md), so:
 
-- forward: one ``scan`` that keeps a<t> (and c<t>, the gate values) for the backward pass;
-- backward: one reverse ``scan`` with ONE matmul per step (dz<t>·U^T), then the recurrent-kernel
-  gradient of all steps as one large matmul, dU = Σ_t a<t-1>^T dz<t>.
+- forward: per step ONE matmul a<t-1>·U plus the gate nonlinearities. Each step also stores
+  what its backward step needs (for the LSTM the factors Q<t>, P<t> with dz<t> = [dc, dc, dc,
+  da] ⊙ Q<t>), computed off the recurrence's critical path while the gate values are at hand;
+- backward: per step ONE matmul dz<t>·U^T and a few elementwise ops; after the loop the
+  recurrent-kernel gradient dU = Σ_t a<t-1>^T dz<t> is ONE large matmul over all steps;
+- the loops store a<t-1> (the state entering each step), so dU needs no shifted copy; the output
+  sequence a<1..T> is assembled only if the caller uses it;
+- :func:`_chunked_scan` reads each block of inputs as a zero-copy view by index and runs
+  ``k`` steps per loop iteration (partial unrolling).
 
 All tensors here are time-major, in processing order. ``mask`` is a float (T, batch, 1) tensor
-or None; a masked step keeps the previous states (``new = m·step + (1 − m)·old``).
+or None; a masked step keeps the previous states (``new = m·step + (1 − m)·old``). Every
+function returns ``(a<t> for all t, [final states])``.
 """
 
 from keras import ops
 
+MAX_UNROLL = 10  # largest number of time steps per loop iteration
 
-def _shifted(seq, first):
-    """States entering each step: [s<0>, s<1>, ..., s<T-1>] from [s<1>, ..., s<T>]."""
-    return ops.concatenate([ops.expand_dims(first, 0), seq[:-1]], axis=0)
+
+def unroll_factor(length):
+    """Steps per loop iteration: the largest k ≤ MAX_UNROLL dividing ``length`` (k ≥ 4), else
+    MAX_UNROLL with a short unrolled tail; 1 when the length is unknown."""
+    if length is None or MAX_UNROLL <= 1:
+        return 1
+    for k in range(min(MAX_UNROLL, length), 3, -1):
+        if length % k == 0:
+            return k
+    return min(MAX_UNROLL, length)
+
+
+def _chunked_scan(step, carry, xs, y_widths, reverse=False):
+    """Scan ``step(carry, x_t) -> (carry, y_t)`` over axis 0 of the tensors in ``xs``.
+
+    Runs ``k = unroll_factor(T)`` steps per loop iteration, reading each block of inputs as a
+    zero-copy view by index (scanning over ``xs`` would first copy them into a TensorArray);
+    the last ``T mod k`` steps run unrolled outside the loop; k = 1 when T is unknown. ``y_t``
+    is a tuple of (batch, width) tensors with the given ``y_widths``.
+
+    Returns ``(final carry, tuple of (T, batch, width) tensors)``.
+    """
+    carry, length = tuple(carry), xs[0].shape[0]
+    n_carry, n_y = len(carry), len(y_widths)
+    batch, dtype = ops.shape(carry[0])[0], carry[0].dtype
+    k = unroll_factor(length)
+    main = None if length is None else (length // k) * k
+
+    def run_block(carry, x_block, k):
+        columns = [ops.unstack(x, num=k, axis=0) for x in x_block]
+        outs = [None] * k
+        for j in range(k - 1, -1, -1) if reverse else range(k):
+            carry, outs[j] = step(carry, tuple(col[j] for col in columns))
+        return tuple(carry), tuple(ops.stack([o[i] for o in outs], axis=0) for i in range(n_y))
+
+    def body(state, index):
+        start = index * k
+        block = tuple(
+            ops.slice(x, (start,) + (0,) * (len(x.shape) - 1), (k,) + (-1,) * (len(x.shape) - 1))
+            for x in xs
+        )
+        c, ys = run_block(state[:n_carry], block, k)
+        return c + ys, c + ys  # Keras's scan wants outputs shaped like the carry
+
+    def run_main(carry):
+        # Scanning over block indices (not over ``xs``) spares a copy of every input.
+        n_blocks = ops.shape(xs[0])[0] if main is None else main // k
+        init = carry + tuple(ops.zeros((k, batch, w), dtype) for w in y_widths)
+        indices = ops.arange(n_blocks, dtype="int32")
+        length_arg = None if main is None else n_blocks
+        final, ys = ops.scan(body, init, indices, length=length_arg, reverse=reverse)
+        ys = tuple(ops.reshape(y, (-1,) + tuple(ops.shape(y)[2:])) for y in ys[n_carry:])
+        return final[:n_carry], ys
+
+    if main is None or main == length:
+        return run_main(carry)
+    tail = tuple(x[main:] for x in xs)
+    if reverse:
+        carry, tail_ys = run_block(carry, tail, length - main)
+        carry, head_ys = run_main(carry)
+    else:
+        carry, head_ys = run_main(carry)
+        carry, tail_ys = run_block(carry, tail, length - main)
+    return carry, tuple(
+        ops.concatenate(pair, axis=0) for pair in zip(head_ys, tail_ys, strict=True)
+    )
 
 
 def _keep(m, new, old):
-    return new if m is None else m * new + (1.0 - m) * old
-
-
-def _scan(body, init, xs, length, reverse=False):
-    return ops.scan(body, init, xs, length=length, reverse=reverse)
+    return new if m is None else old + m * (new - old)
 
 
 def _dense_grad(prev, dz):
@@ -39,179 +108,188 @@ def _zeros_if_none(grad, like):
     return ops.zeros_like(like) if grad is None else grad
 
 
+def _with_mask(xs, m):
+    return (xs,) if m is None else (xs, m)
+
+
+def _optional(*tensors):
+    """The given tensors that are not None, as a tuple (optional loop inputs: mask, dL/da<t>)."""
+    return tuple(t for t in tensors if t is not None)
+
+
+def _outputs(h_prev_seq, h_last):
+    """a<1..T> from the states entering each step, a<0..T-1>, and the last state."""
+    return ops.concatenate([h_prev_seq[1:], ops.expand_dims(h_last, 0)], axis=0)
+
+
 def lstm_sequence(xs, mask, kernel, h0, c0):
-    """Returns (H, C), each (T, batch, n), with a custom BPTT gradient."""
-    length, n = xs.shape[0], h0.shape[-1]
+    """Returns (H, [a<T>, c<T>]), H of shape (T, batch, n), with a custom BPTT gradient."""
+    n = h0.shape[-1]
 
     @ops.custom_gradient
     def run(xs, kernel, h0, c0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
 
-        def body(carry, inputs):
-            h, c, _ = carry
-            x_t, m_t = inputs if m is not None else (inputs, None)
-            z = x_t + ops.matmul(h, kernel)
-            gates = ops.concatenate(
-                [ops.sigmoid(z[:, : 2 * n]), ops.tanh(z[:, 2 * n : 3 * n]),
-                 ops.sigmoid(z[:, 3 * n :])], axis=-1,
-            )  # fmt: skip
-            i, f, g, o = (
-                gates[:, :n],
-                gates[:, n : 2 * n],
-                gates[:, 2 * n : 3 * n],
-                gates[:, 3 * n :],
-            )
+        # Besides a<t-1>, each step stores what its backward step needs, computed while the
+        # gate values are at hand: dz<t> = [dc, dc, dc, da] ⊙ Q<t>, dc<t> = da ⊙ P<t> + ...
+        def step(carry, inputs):
+            h, c = carry
+            z = inputs[0] + ops.matmul(h, kernel)
+            z_i, z_f, z_g, z_o = ops.split(z, 4, axis=-1)
+            i, f, g, o = ops.sigmoid(z_i), ops.sigmoid(z_f), ops.tanh(z_g), ops.sigmoid(z_o)
             c_new = f * c + i * g
-            h_new = o * ops.tanh(c_new)
-            state = (_keep(m_t, h_new, h), _keep(m_t, c_new, c), gates)
-            return state, state
+            tanh_c = ops.tanh(c_new)
+            h_new = o * tanh_c
+            gates = ops.concatenate([i, f, o], axis=-1)
+            d_ifo = gates - gates * gates  # σ' of Γ_u, Γ_f, Γ_o
+            d_ifo_i, d_ifo_f, d_ifo_o = ops.split(d_ifo, 3, axis=-1)
+            q = ops.concatenate(
+                [g * d_ifo_i, c * d_ifo_f, i - i * g * g, tanh_c * d_ifo_o], axis=-1
+            )
+            p = o - o * tanh_c * tanh_c
+            if m is not None:
+                h_new, c_new = _keep(inputs[1], h_new, h), _keep(inputs[1], c_new, c)
+            return (h_new, c_new), (h, q, p, f)
 
-        init = (h0, c0, ops.zeros((ops.shape(h0)[0], 4 * n), h0.dtype))
-        _, (H, C, G) = _scan(body, init, xs if m is None else (xs, m), length)
+        (h_last, c_last), (H_prev, Q, P, F) = _chunked_scan(
+            step, (h0, c0), _with_mask(xs, m), [n, 4 * n, n, n]
+        )
 
-        def grad(d_h_seq, d_c_seq, variables=None):
-            d_h_seq, d_c_seq = _zeros_if_none(d_h_seq, H), _zeros_if_none(d_c_seq, C)
-            c_prev_seq = _shifted(C, c0)
+        def grad(d_h_prev_seq, d_h_last, d_c_last, variables=None):
             kernel_t = ops.transpose(kernel)
 
             def back(carry, inputs):
-                dh_next, dc_next, _ = carry
-                gates, c_prev, dh_out, dc_out = inputs[:4]
-                m_t = inputs[4] if m is not None else None
-                dh, dc_total = dh_out + dh_next, dc_out + dc_next
-                dh_new = dh if m_t is None else m_t * dh
-                i, f, g, o = (gates[:, :n], gates[:, n : 2 * n], gates[:, 2 * n : 3 * n],
-                              gates[:, 3 * n :])  # fmt: skip
-                tanh_c = ops.tanh(f * c_prev + i * g)
-                dc = dh_new * o * (1.0 - tanh_c * tanh_c) + (
-                    dc_total if m_t is None else m_t * dc_total
-                )
-                dz = ops.concatenate(
-                    [dc * g * i * (1.0 - i), dc * c_prev * f * (1.0 - f),
-                     dc * i * (1.0 - g * g), dh_new * tanh_c * o * (1.0 - o)], axis=-1,
-                )  # fmt: skip
-                dh_prev = ops.matmul(dz, kernel_t)
-                dc_prev = dc * f
-                if m_t is not None:
-                    dh_prev = dh_prev + (1.0 - m_t) * dh
-                    dc_prev = dc_prev + (1.0 - m_t) * dc_total
-                state = (dh_prev, dc_prev, dz)
-                return state, state
+                dh, dc_next = carry
+                q, p, f = inputs[:3]
+                if m is None:
+                    dc = dh * p + dc_next
+                    dz = ops.concatenate([dc, dc, dc, dh], axis=-1) * q
+                    dh_prev, dc_prev = ops.matmul(dz, kernel_t), dc * f
+                else:
+                    m_t = inputs[3]
+                    dh_new = m_t * dh
+                    dc = dh_new * p + m_t * dc_next
+                    dz = ops.concatenate([dc, dc, dc, dh_new], axis=-1) * q
+                    dh_prev = ops.matmul(dz, kernel_t) + (dh - dh_new)
+                    dc_prev = dc * f + (dc_next - m_t * dc_next)
+                if d_h_prev_seq is not None:
+                    dh_prev = dh_prev + inputs[-1]
+                return (dh_prev, dc_prev), (dz,)
 
-            xs_back = (G, c_prev_seq, d_h_seq, d_c_seq) + ((m,) if m is not None else ())
-            init_back = (ops.zeros_like(h0), ops.zeros_like(c0), ops.zeros_like(G[0]))
-            (dh0, dc0, _), (_, _, DZ) = _scan(back, init_back, xs_back, length, reverse=True)
-            d_kernel = _dense_grad(_shifted(H, h0), DZ)
+            init = (_zeros_if_none(d_h_last, h0), _zeros_if_none(d_c_last, c0))
+            xs_back = (Q, P, F) + _optional(m, d_h_prev_seq)
+            (dh0, dc0), (DZ,) = _chunked_scan(back, init, xs_back, [4 * n], reverse=True)
+            d_kernel = _dense_grad(H_prev, DZ)  # one large matmul for all steps
             grads = [DZ, d_kernel, dh0, dc0] + ([ops.zeros_like(m)] if m is not None else [])
             return grads if variables is None else (grads, [])
 
-        return (H, C), grad
+        return (H_prev, h_last, c_last), grad
 
-    return run(xs, kernel, h0, c0, *([mask] if mask is not None else []))
+    H_prev, h_last, c_last = run(xs, kernel, h0, c0, *([mask] if mask is not None else []))
+    return _outputs(H_prev, h_last), [h_last, c_last]
 
 
 def gru_sequence(xs, mask, kernel, recurrent_bias, h0):
-    """GRU with reset_after=True: returns (H,), (T, batch, n), with a custom BPTT gradient."""
-    length, n = xs.shape[0], h0.shape[-1]
+    """GRU with reset_after=True: returns (H, [a<T>]), with a custom BPTT gradient."""
+    n = h0.shape[-1]
 
     @ops.custom_gradient
     def run(xs, kernel, recurrent_bias, h0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
 
-        def body(carry, inputs):
-            h, _ = carry
-            x_t, m_t = inputs if m is not None else (inputs, None)
-            inner = ops.matmul(h, kernel) + recurrent_bias
-            zr = ops.sigmoid(x_t[:, : 2 * n] + inner[:, : 2 * n])
-            z, r = zr[:, :n], zr[:, n:]
-            hh = ops.tanh(x_t[:, 2 * n :] + r * inner[:, 2 * n :])
-            h_new = z * h + (1.0 - z) * hh
-            saved = ops.concatenate([zr, hh, inner[:, 2 * n :]], axis=-1)
-            state = (_keep(m_t, h_new, h), saved)
-            return state, state
+        def step(carry, inputs):
+            (h,) = carry
+            x_zr, x_h = ops.split(inputs[0], [2 * n], axis=-1)
+            inner_zr, inner_h = ops.split(ops.matmul(h, kernel) + recurrent_bias, [2 * n], -1)
+            zr = ops.sigmoid(x_zr + inner_zr)
+            z, r = ops.split(zr, 2, axis=-1)
+            hh = ops.tanh(x_h + r * inner_h)
+            h_new = hh + z * (h - hh)
+            if m is not None:
+                h_new = _keep(inputs[1], h_new, h)
+            return (h_new,), (h, zr, hh, inner_h)
 
-        init = (h0, ops.zeros((ops.shape(h0)[0], 4 * n), h0.dtype))
-        _, (H, S) = _scan(body, init, xs if m is None else (xs, m), length)
+        (h_last,), (h_prev_seq, ZR, HH, INNER_H) = _chunked_scan(
+            step, (h0,), _with_mask(xs, m), [n, 2 * n, n, n]
+        )
 
-        def grad(d_h_seq, variables=None):
-            d_h_seq = _zeros_if_none(d_h_seq, H)
-            h_prev_seq = _shifted(H, h0)
+        def grad(d_h_prev_seq, d_h_last, variables=None):
+            Z, R = ops.split(ZR, 2, axis=-1)
+            # Pre-activation gradients are dh<t> times these factors, for every step at once.
+            d_h_factor = (1.0 - Z) * (1.0 - HH * HH)
+            d_z_factor = (h_prev_seq - HH) * Z * (1.0 - Z)
+            d_r_factor = d_h_factor * INNER_H * R * (1.0 - R)
+            inner_factor = ops.concatenate([d_z_factor, d_r_factor, d_h_factor * R], axis=-1)
             kernel_t = ops.transpose(kernel)
 
             def back(carry, inputs):
-                dh_next, _ = carry
-                saved, h_prev, dh_out = inputs[:3]
-                m_t = inputs[3] if m is not None else None
-                dh = dh_out + dh_next
-                dh_new = dh if m_t is None else m_t * dh
-                z, r = saved[:, :n], saved[:, n : 2 * n]
-                hh, inner_h = saved[:, 2 * n : 3 * n], saved[:, 3 * n :]
-                d_pre_h = dh_new * (1.0 - z) * (1.0 - hh * hh)
-                d_pre_z = dh_new * (h_prev - hh) * z * (1.0 - z)
-                d_pre_r = d_pre_h * inner_h * r * (1.0 - r)
-                d_x = ops.concatenate([d_pre_z, d_pre_r, d_pre_h], axis=-1)
-                d_inner = ops.concatenate([d_pre_z, d_pre_r, d_pre_h * r], axis=-1)
+                (dh,) = carry
+                q, z = inputs[:2]
+                dh_new = dh if m is None else inputs[2] * dh
+                d_inner = ops.concatenate([dh_new, dh_new, dh_new], axis=-1) * q
                 dh_prev = ops.matmul(d_inner, kernel_t) + dh_new * z
-                if m_t is not None:
-                    dh_prev = dh_prev + (1.0 - m_t) * dh
-                both = ops.concatenate([d_x, d_inner], axis=-1)
-                return (dh_prev, both), (dh_prev, both)
+                if m is not None:
+                    dh_prev = dh_prev + (dh - dh_new)
+                if d_h_prev_seq is not None:
+                    dh_prev = dh_prev + inputs[-1]
+                return (dh_prev,), (dh_new,)
 
-            xs_back = (S, h_prev_seq, d_h_seq) + ((m,) if m is not None else ())
-            init_back = (ops.zeros_like(h0), ops.zeros((ops.shape(h0)[0], 6 * n), h0.dtype))
-            (dh0, _), (_, both) = _scan(back, init_back, xs_back, length, reverse=True)
-            d_x, d_inner = both[..., : 3 * n], both[..., 3 * n :]
+            xs_back = (inner_factor, Z) + _optional(m, d_h_prev_seq)
+            init = (_zeros_if_none(d_h_last, h0),)
+            (dh0,), (DH,) = _chunked_scan(back, init, xs_back, [n], reverse=True)
+            DH3 = ops.concatenate([DH, DH, DH], axis=-1)
+            d_inner = DH3 * inner_factor
+            d_x = DH3 * ops.concatenate([d_z_factor, d_r_factor, d_h_factor], axis=-1)
             d_kernel = _dense_grad(h_prev_seq, d_inner)
             d_bias = ops.sum(d_inner, axis=(0, 1))
             grads = [d_x, d_kernel, d_bias, dh0] + ([ops.zeros_like(m)] if m is not None else [])
             return grads if variables is None else (grads, [])
 
-        return H, grad
+        return (h_prev_seq, h_last), grad
 
-    return (run(xs, kernel, recurrent_bias, h0, *([mask] if mask is not None else [])),)
+    H_prev, h_last = run(xs, kernel, recurrent_bias, h0, *([mask] if mask is not None else []))
+    return _outputs(H_prev, h_last), [h_last]
 
 
 def simple_sequence(xs, mask, kernel, h0):
-    """tanh SimpleRNN: returns (H,), (T, batch, n), with a custom BPTT gradient."""
-    length = xs.shape[0]
+    """tanh SimpleRNN: returns (H, [a<T>]), with a custom BPTT gradient."""
+    n = h0.shape[-1]
 
     @ops.custom_gradient
     def run(xs, kernel, h0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
 
-        # tanh' needs the unmasked activation, so it is kept next to the (masked) state.
-        def body_with_act(carry, inputs):
-            h, _ = carry
-            x_t, m_t = inputs if m is not None else (inputs, None)
-            act = ops.tanh(x_t + ops.matmul(h, kernel))
-            state = (_keep(m_t, act, h), act)
-            return state, state
+        # Each step also stores tanh' of its (unmasked) activation, computed off the critical path.
+        def step(carry, inputs):
+            (h,) = carry
+            act = ops.tanh(inputs[0] + ops.matmul(h, kernel))
+            h_new = act if m is None else _keep(inputs[1], act, h)
+            return (h_new,), (h, 1.0 - act * act)
 
-        _, (H, A) = _scan(body_with_act, (h0, h0), xs if m is None else (xs, m), length)
+        (h_last,), (H_prev, tanh_grad) = _chunked_scan(step, (h0,), _with_mask(xs, m), [n, n])
 
-        def grad(d_h_seq, variables=None):
-            d_h_seq = _zeros_if_none(d_h_seq, H)
+        def grad(d_h_prev_seq, d_h_last, variables=None):
             kernel_t = ops.transpose(kernel)
 
             def back(carry, inputs):
-                dh_next, _ = carry
-                act, dh_out = inputs[:2]
-                m_t = inputs[2] if m is not None else None
-                dh = dh_out + dh_next
-                dh_new = dh if m_t is None else m_t * dh
-                d_pre = dh_new * (1.0 - act * act)
+                (dh,) = carry
+                dh_new = dh if m is None else inputs[1] * dh
+                d_pre = dh_new * inputs[0]
                 dh_prev = ops.matmul(d_pre, kernel_t)
-                if m_t is not None:
-                    dh_prev = dh_prev + (1.0 - m_t) * dh
-                return (dh_prev, d_pre), (dh_prev, d_pre)
+                if m is not None:
+                    dh_prev = dh_prev + (dh - dh_new)
+                if d_h_prev_seq is not None:
+                    dh_prev = dh_prev + inputs[-1]
+                return (dh_prev,), (d_pre,)
 
-            xs_back = (A, d_h_seq) + ((m,) if m is not None else ())
-            init_back = (ops.zeros_like(h0), ops.zeros_like(h0))
-            (dh0, _), (_, D) = _scan(back, init_back, xs_back, length, reverse=True)
-            d_kernel = _dense_grad(_shifted(H, h0), D)
+            xs_back = (tanh_grad,) + _optional(m, d_h_prev_seq)
+            init = (_zeros_if_none(d_h_last, h0),)
+            (dh0,), (D,) = _chunked_scan(back, init, xs_back, [n], reverse=True)
+            d_kernel = _dense_grad(H_prev, D)
             grads = [D, d_kernel, dh0] + ([ops.zeros_like(m)] if m is not None else [])
             return grads if variables is None else (grads, [])
 
-        return H, grad
+        return (H_prev, h_last), grad
 
-    return (run(xs, kernel, h0, *([mask] if mask is not None else [])),)
+    H_prev, h_last = run(xs, kernel, h0, *([mask] if mask is not None else []))
+    return _outputs(H_prev, h_last), [h_last]

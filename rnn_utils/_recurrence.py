@@ -10,6 +10,7 @@ projected the inputs of ALL time steps with one matmul. It reproduces Keras's RN
   order, like Keras.
 """
 
+import keras
 from keras import ops
 
 
@@ -37,8 +38,9 @@ def run_recurrence(
         initial_state_given: whether ``initial_states`` may be nonzero (only then do masked
             leading steps need the "zeros before the first valid step" rule).
         return_sequences: whether to build the (batch, T, n) output sequence.
-        fused: optional ``fused(xs, float_mask, initial_states)`` returning every state over
-            time (time-major) with its own gradient, or None (see ``cell.fused_sequence``).
+        fused: optional ``fused(xs, float_mask, initial_states)`` returning ``(a<t> for every t
+            (time-major), [final states])`` with its own gradient, or None (see
+            ``cell.fused_sequence``).
 
     Returns:
         ``(last_output, outputs or None, final_states)``.
@@ -53,9 +55,9 @@ def run_recurrence(
 
     length = xs.shape[0]  # static when known: lets XLA size the loop's buffers
     float_mask = None if time_mask is None else ops.cast(time_mask, xs.dtype)
-    all_states = None if fused is None else fused(xs, float_mask, list(initial_states))
-    if all_states is not None:
-        final_states = [s[-1] for s in all_states]
+    fused_result = None if fused is None else fused(xs, float_mask, list(initial_states))
+    if fused_result is not None:
+        outputs, final_states = fused_result
     elif not return_sequences and not (time_mask is not None and initial_state_given):
         final_states = _last_state_loop(step, xs, time_mask, initial_states, length)
         last = final_states[0]
@@ -83,7 +85,8 @@ def run_recurrence(
             body, tuple(initial_states), (xs, time_mask), length=length
         )
 
-    outputs = all_states[0]  # (T, batch, n): a<t> at every step, states carried over if masked
+    if fused_result is None:
+        outputs = all_states[0]  # (T, batch, n): a<t> at every step, carried over if masked
     if time_mask is not None:
         if zero_output_for_mask:
             outputs = ops.where(time_mask, outputs, ops.zeros_like(outputs))
@@ -91,7 +94,11 @@ def run_recurrence(
             # Keras's "previous output" starts at zeros, not at the initial state.
             seen = ops.cumsum(ops.cast(time_mask, "int32"), axis=0) > 0
             outputs = ops.where(seen, outputs, ops.zeros_like(outputs))
-    last_output = outputs[-1]
+    outputs_changed = time_mask is not None and (zero_output_for_mask or initial_state_given)
+    # The fused path returns a<T> on its own: taking it (not outputs[-1]) spares the gradient
+    # a (T, batch, n) tensor of zeros for the slice.
+    last_output = final_states[0] if fused_result is not None and not outputs_changed else None
+    last_output = outputs[-1] if last_output is None else last_output
     sequence = ops.transpose(outputs, (1, 0, 2)) if return_sequences else None
     return last_output, sequence, list(final_states)
 
@@ -109,6 +116,9 @@ def _last_state_loop(step, xs, time_mask, initial_states, length):
             ]
         return (t + 1, *new_states)
 
+    if keras.backend.backend() == "jax" and length is not None:
+        # JAX differentiates fori_loop with static bounds (a scan), never a while_loop.
+        return list(ops.fori_loop(0, length, lambda t, s: body(t, *s)[1:], tuple(initial_states)))
     result = ops.while_loop(
         lambda t, *_: t < n_steps, body, (0, *initial_states), maximum_iterations=length
     )

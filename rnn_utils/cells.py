@@ -131,10 +131,18 @@ class _RecurrentCell(keras.layers.Layer):
 
     # --- math ----------------------------------------------------------------------------------
     def project_inputs(self, inputs):
-        """Input half of every gate: ``x·kernel + input bias`` (for one step or all steps)."""
+        """Input half of every gate: ``x·kernel + input bias`` (for one step or all steps).
+
+        A sequence is projected time-major and transposed back; the time loop's own transpose
+        cancels this one in TensorFlow's graph optimizer (and XLA), so only the narrow input is
+        ever transposed, never the wide (T, batch, gates·n_a) result or its gradient."""
+        time_major = len(inputs.shape) == 3
+        if time_major:
+            inputs = ops.transpose(inputs, (1, 0, 2))
         projected = ops.matmul(inputs, self.kernel)
         bias = self._input_bias()
-        return projected if bias is None else projected + bias
+        projected = projected if bias is None else projected + bias
+        return ops.transpose(projected, (1, 0, 2)) if time_major else projected
 
     def step_weights(self):
         """The weights the recurrent half reads, as tensors.
@@ -164,7 +172,7 @@ class _RecurrentCell(keras.layers.Layer):
         return False
 
     def fused_sequence(self, xs, mask, weights, states):
-        """All states over time, (T, batch, n) each, with hand-written BPTT; None if unsupported.
+        """``(a<t> for all t, [final states])`` with hand-written BPTT; None if unsupported.
 
         ``xs`` is the projected input, time-major; ``mask`` a float (T, batch, 1) tensor or None.
         """

@@ -287,6 +287,68 @@ def test_deep_rnn_argument_errors():
         DeepRNN(cell_type="gru", units=3)
 
 
+# --- the partially unrolled loops of rnn_utils._fused (k steps per loop iteration) -------------
+# T=13 has no divisor in 4..10: one block of 10 steps in the loop plus an unrolled tail of 3;
+# T=12 runs two blocks of 6; T=1 is a single block.
+@pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
+@pytest.mark.parametrize(
+    "time, masked, go_backwards",
+    [(13, False, False), (13, True, True), (12, True, False), (1, False, True)],
+)
+def test_unrolled_fused_loop_matches_keras(kind, time, masked, go_backwards):
+    from rnn_utils import _fused
+
+    assert _fused.unroll_factor(13) == 10 and _fused.unroll_factor(12) == 6
+    rng = np.random.default_rng(time)
+    x = rng.normal(size=(3, time, 2)).astype("float32")
+    flags = dict(go_backwards=go_backwards, return_sequences=True, return_state=True)
+    ours, theirs = h.twin_layers(kind, rng, 2, 4, **flags)
+    kwargs = {"mask": h.right_padded_mask(rng, 3, time)} if masked else {}
+    out_err = h.record(
+        "output", h.max_abs_diff(ours(x, training=True, **kwargs), theirs(x, **kwargs))
+    )
+    grads = h.loss_and_grads(ours, x, training=True, **kwargs)
+    grad_err = h.record("gradient", h.max_abs_diff(grads, h.loss_and_grads(theirs, x, **kwargs)))
+    assert out_err <= 1e-5 and grad_err <= 1e-4, (out_err, grad_err)
+
+
+@pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
+def test_fused_loop_with_unknown_time_length_matches_keras(kind):
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(3, 6, 2)).astype("float32")
+    ours, theirs = h.twin_layers(kind, rng, 2, 4, return_sequences=True)
+
+    def grads_of(layer, training):
+        @tf.function(input_signature=[tf.TensorSpec((None, None, 2), tf.float32)])
+        def run(inputs):
+            with tf.GradientTape() as tape:
+                tape.watch(inputs)
+                loss = tf.reduce_sum(tf.sin(layer(inputs, training=training)))
+            return loss, tape.gradient(loss, [inputs, *layer.trainable_weights])
+
+        return run(tf.constant(x))
+
+    loss_a, grads_a = grads_of(ours, True)
+    loss_b, grads_b = grads_of(theirs, None)
+    assert h.max_abs_diff(loss_a, loss_b) <= 1e-4
+    assert h.record("gradient", h.max_abs_diff(grads_a, grads_b)) <= 1e-4
+
+
+def test_xla_training_step_with_unrolled_tail():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(4, 13, 3)), rng.normal(size=(4, 13, 1))
+    losses = []
+    for jit in (True, False):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [keras.Input((13, 3)), LSTM(4, return_sequences=True), keras.layers.Dense(1)]
+        )
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse", jit_compile=jit)
+        losses.append([model.train_on_batch(x, y) for _ in range(2)])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+
+
 def test_report_max_errors():
     """Runs last: prints the largest errors seen (quote these) and re-checks the bounds."""
     print(f"\nmax errors vs Keras: {h.MAX_ERRORS}")

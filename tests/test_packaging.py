@@ -18,7 +18,7 @@ PROJECT = PYPROJECT["project"]
 def _pins() -> dict[str, str]:
     pins = {}
     for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
+        line = line.split("#")[0].split(";")[0].strip()  # drop comments and env markers
         if line:
             name, version = line.split("==")
             pins[name.lower()] = version
