@@ -12,10 +12,12 @@ tensors cost as much as the arithmetic (see benchmarks/README.md), so:
   da] ⊙ Q<t>), computed off the recurrence's critical path while the gate values are at hand;
 - backward: per step ONE matmul dz<t>·U^T and a few elementwise ops; after the loop the
   recurrent-kernel gradient dU = Σ_t a<t-1>^T dz<t> is ONE large matmul over all steps;
-- the loops store a<t-1> (the state entering each step), so dU needs no shifted copy; the output
-  sequence a<1..T> is assembled only if the caller uses it;
+- the gated cells' loops store a<t-1> (the state entering each step), so dU needs no shifted
+  copy; the output sequence a<1..T> is assembled only if the caller uses it. SimpleRNN stores
+  only a<1..T> and reads a<t-1> as a view of it;
 - :func:`_chunked_scan` reads each block of inputs as a zero-copy view by index and runs
-  ``k`` steps per loop iteration (partial unrolling).
+  ``k`` steps per loop iteration (partial unrolling), or all T steps without a loop for short
+  sequences (no TensorList copy of the stored tensors).
 
 All tensors here are time-major, in processing order. ``mask`` is a float (T, batch, 1) tensor
 or None; a masked step keeps the previous states (``new = m·step + (1 − m)·old``). Every
@@ -25,33 +27,41 @@ function returns ``(a<t> for all t, [final states])``.
 from keras import ops
 
 MAX_UNROLL = 10  # largest number of time steps per loop iteration
+# Sequences up to this length run fully unrolled, with no loop, in SimpleRNN's forward and
+# backward pass and in the LSTM's forward pass. A loop's outputs are first packed per block, then
+# copied again by TensorListStack, ~1 ms per (T, batch, 128) tensor on the benchmark VM, which
+# matters most when a step does little work. Slower at T = 200, n = 256 (benchmarks/README.md).
+FULL_UNROLL_MAX_LENGTH = 100
 
 
-def unroll_factor(length):
-    """Steps per loop iteration: the largest k ≤ MAX_UNROLL dividing ``length`` (k ≥ 4), else
-    MAX_UNROLL with a short unrolled tail; 1 when the length is unknown."""
-    if length is None or MAX_UNROLL <= 1:
+def unroll_factor(length, max_unroll=None):
+    """Steps per loop iteration: the largest k ≤ max_unroll (default MAX_UNROLL) dividing
+    ``length`` (k ≥ 4), else max_unroll with a short unrolled tail; 1 when the length is
+    unknown."""
+    max_unroll = MAX_UNROLL if max_unroll is None else max_unroll
+    if length is None or max_unroll <= 1:
         return 1
-    for k in range(min(MAX_UNROLL, length), 3, -1):
+    for k in range(min(max_unroll, length), 3, -1):
         if length % k == 0:
             return k
-    return min(MAX_UNROLL, length)
+    return min(max_unroll, length)
 
 
-def _chunked_scan(step, carry, xs, y_widths, reverse=False):
+def _chunked_scan(step, carry, xs, y_widths, reverse=False, max_unroll=None):
     """Scan ``step(carry, x_t) -> (carry, y_t)`` over axis 0 of the tensors in ``xs``.
 
-    Runs ``k = unroll_factor(T)`` steps per loop iteration, reading each block of inputs as a
-    zero-copy view by index (scanning over ``xs`` would first copy them into a TensorArray);
-    the last ``T mod k`` steps run unrolled outside the loop; k = 1 when T is unknown. ``y_t``
-    is a tuple of (batch, width) tensors with the given ``y_widths``.
+    Runs ``k = unroll_factor(T, max_unroll)`` steps per loop iteration, reading each block of
+    inputs as a zero-copy view by index (scanning over ``xs`` would first copy them into a
+    TensorArray); the last ``T mod k`` steps run unrolled outside the loop; k = 1 when T is
+    unknown; with k = T there is no loop at all. ``y_t`` is a tuple of (batch, width) tensors
+    with the given ``y_widths``.
 
     Returns ``(final carry, tuple of (T, batch, width) tensors)``.
     """
     carry, length = tuple(carry), xs[0].shape[0]
     n_carry, n_y = len(carry), len(y_widths)
     batch, dtype = ops.shape(carry[0])[0], carry[0].dtype
-    k = unroll_factor(length)
+    k = unroll_factor(length, max_unroll)
     main = None if length is None else (length // k) * k
 
     def run_block(carry, x_block, k):
@@ -80,6 +90,8 @@ def _chunked_scan(step, carry, xs, y_widths, reverse=False):
         ys = tuple(ops.reshape(y, (-1,) + tuple(ops.shape(y)[2:])) for y in ys[n_carry:])
         return final[:n_carry], ys
 
+    if length is not None and k == length:  # fully unrolled: no loop, no TensorList copies
+        return run_block(carry, xs, k)
     if main is None or main == length:
         return run_main(carry)
     tail = tuple(x[main:] for x in xs)
@@ -92,6 +104,12 @@ def _chunked_scan(step, carry, xs, y_widths, reverse=False):
     return carry, tuple(
         ops.concatenate(pair, axis=0) for pair in zip(head_ys, tail_ys, strict=True)
     )
+
+
+def _full_unroll(xs):
+    """Steps per loop iteration: all of them for a short sequence of known length."""
+    length = xs.shape[0]
+    return length if length is not None and length <= FULL_UNROLL_MAX_LENGTH else MAX_UNROLL
 
 
 def _keep(m, new, old):
@@ -130,6 +148,10 @@ def lstm_sequence(xs, mask, kernel, h0, c0):
     def run(xs, kernel, h0, c0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
 
+        ones, zeros = ops.ones((n,), xs.dtype), ops.zeros((n,), xs.dtype)
+        sigmoid_mask = ops.concatenate([ones, ones, zeros, ones])
+        tanh_mask = ops.concatenate([zeros, zeros, ones, zeros])
+
         # Besides a<t-1>, each step stores what its backward step needs, computed while the
         # gate values are at hand: dz<t> = [dc, dc, dc, da] ⊙ Q<t>, dc<t> = da ⊙ P<t> + ...
         def step(carry, inputs):
@@ -140,19 +162,18 @@ def lstm_sequence(xs, mask, kernel, h0, c0):
             c_new = f * c + i * g
             tanh_c = ops.tanh(c_new)
             h_new = o * tanh_c
-            gates = ops.concatenate([i, f, o], axis=-1)
-            d_ifo = gates - gates * gates  # σ' of Γ_u, Γ_f, Γ_o
-            d_ifo_i, d_ifo_f, d_ifo_o = ops.split(d_ifo, 3, axis=-1)
-            q = ops.concatenate(
-                [g * d_ifo_i, c * d_ifo_f, i - i * g * g, tanh_c * d_ifo_o], axis=-1
-            )
+            # Derivatives of the four gate values, [σ', σ', tanh', σ'], in three full-width ops:
+            # s ⊙ (β − s) + α with β = [1, 1, 0, 1], α = [0, 0, 1, 0] (per block).
+            values = ops.concatenate([i, f, g, o], axis=-1)
+            slopes = values * (sigmoid_mask - values) + tanh_mask
+            q = ops.concatenate([g, c, i, tanh_c], axis=-1) * slopes
             p = o - o * tanh_c * tanh_c
             if m is not None:
                 h_new, c_new = _keep(inputs[1], h_new, h), _keep(inputs[1], c_new, c)
             return (h_new, c_new), (h, q, p, f)
 
         (h_last, c_last), (H_prev, Q, P, F) = _chunked_scan(
-            step, (h0, c0), _with_mask(xs, m), [n, 4 * n, n, n]
+            step, (h0, c0), _with_mask(xs, m), [n, 4 * n, n, n], max_unroll=_full_unroll(xs)
         )
 
         def grad(d_h_prev_seq, d_h_last, d_c_last, variables=None):
@@ -252,44 +273,53 @@ def gru_sequence(xs, mask, kernel, recurrent_bias, h0):
 
 
 def simple_sequence(xs, mask, kernel, h0):
-    """tanh SimpleRNN: returns (H, [a<T>]), with a custom BPTT gradient."""
-    n = h0.shape[-1]
+    """tanh SimpleRNN: returns (H, [a<T>]), with a custom BPTT gradient.
+
+    Unlike the gated cells, it stores only a<t> (the output sequence itself): tanh' = 1 − a<t>²
+    is recomputed in the backward step, off its critical path, and dU reads a<t-1> as a
+    zero-copy view of the same tensor. One stored (T, batch, n) tensor instead of three."""
 
     @ops.custom_gradient
     def run(xs, kernel, h0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
+        unroll = _full_unroll(xs)
 
-        # Each step also stores tanh' of its (unmasked) activation, computed off the critical path.
         def step(carry, inputs):
             (h,) = carry
             act = ops.tanh(inputs[0] + ops.matmul(h, kernel))
             h_new = act if m is None else _keep(inputs[1], act, h)
-            return (h_new,), (h, 1.0 - act * act)
+            return (h_new,), (h_new,)
 
-        (h_last,), (H_prev, tanh_grad) = _chunked_scan(step, (h0,), _with_mask(xs, m), [n, n])
+        n = h0.shape[-1]
+        (h_last,), (H,) = _chunked_scan(step, (h0,), _with_mask(xs, m), [n], max_unroll=unroll)
 
-        def grad(d_h_prev_seq, d_h_last, variables=None):
+        def grad(d_H, d_h_last, variables=None):
             kernel_t = ops.transpose(kernel)
 
+            # A masked step stores the kept state, but its d_pre is multiplied by m = 0 anyway.
             def back(carry, inputs):
                 (dh,) = carry
+                a = inputs[0]
+                if d_H is not None:
+                    dh = dh + inputs[-1]
                 dh_new = dh if m is None else inputs[1] * dh
-                d_pre = dh_new * inputs[0]
+                d_pre = dh_new * (1.0 - a * a)
                 dh_prev = ops.matmul(d_pre, kernel_t)
                 if m is not None:
                     dh_prev = dh_prev + (dh - dh_new)
-                if d_h_prev_seq is not None:
-                    dh_prev = dh_prev + inputs[-1]
                 return (dh_prev,), (d_pre,)
 
-            xs_back = (tanh_grad,) + _optional(m, d_h_prev_seq)
+            xs_back = (H,) + _optional(m, d_H)
             init = (_zeros_if_none(d_h_last, h0),)
-            (dh0,), (D,) = _chunked_scan(back, init, xs_back, [n], reverse=True)
-            d_kernel = _dense_grad(H_prev, D)
+            (dh0,), (D,) = _chunked_scan(back, init, xs_back, [n], reverse=True, max_unroll=unroll)
+            # dU = Σ_t a<t-1>^T d<t>: a<0> = h0 for the first step, views of H and D for the rest.
+            d_kernel = ops.matmul(ops.transpose(h0), D[0])
+            if H.shape[0] is None or H.shape[0] > 1:
+                d_kernel = d_kernel + _dense_grad(H[:-1], D[1:])
             grads = [D, d_kernel, dh0] + ([ops.zeros_like(m)] if m is not None else [])
             return grads if variables is None else (grads, [])
 
-        return (H_prev, h_last), grad
+        return (H, h_last), grad
 
-    H_prev, h_last = run(xs, kernel, h0, *([mask] if mask is not None else []))
-    return _outputs(H_prev, h_last), [h_last]
+    H, h_last = run(xs, kernel, h0, *([mask] if mask is not None else []))
+    return H, [h_last]
