@@ -1,7 +1,8 @@
-"""Course plot style and diagrams drawn by code.
+"""The course's plot style and colours, so every figure in the course looks the same.
 
-Diagrams (unrolled RNN, the five architecture types, gates) are added by the notebook issues;
-this module holds the shared style so every figure in the course looks the same.
+Diagrams drawn by code (unrolled RNN, the five architecture types) live in
+:mod:`rnn_utils.diagrams`; charts of results (training curves, hidden-state heatmaps) in
+:mod:`rnn_utils.charts`. Both use :data:`COURSE_COLORS`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,199 @@
+"""Shared plumbing of the recurrent cells in :mod:`rnn_utils.cells`: argument checks, weights,
+the input/recurrent split, initial states and config. Not public: import the cells instead."""
+
+import keras
+from keras import ops
+
+
+def check_units(units):
+    """Return ``units`` if it is a positive int, else raise a clear error."""
+    if isinstance(units, bool) or not isinstance(units, int):
+        raise TypeError(f"`units` must be a positive int, got {units!r} ({type(units).__name__}).")
+    if units <= 0:
+        raise ValueError(f"`units` must be a positive int, got {units}.")
+    return units
+
+
+def _check_no_dropout(dropout, recurrent_dropout):
+    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+        if value:
+            raise ValueError(
+                f"`{name}` is not supported by rnn_utils cells (got {value}); use 0.0, or put "
+                "`keras.layers.Dropout` between layers (see `DeepRNN(dropout=...)`)."
+            )
+
+
+class _RecurrentCell(keras.layers.Layer):
+    """Shared plumbing: arguments, weights, config. Subclasses define the step math."""
+
+    gate_count = 1  # number of stacked blocks in kernel / recurrent_kernel
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.units = check_units(units)
+        _check_no_dropout(dropout, recurrent_dropout)
+        self.activation = keras.activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = keras.regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
+        self.recurrent_constraint = keras.constraints.get(recurrent_constraint)
+        self.bias_constraint = keras.constraints.get(bias_constraint)
+        self.output_size = self.units
+
+    @property
+    def state_size(self):
+        return self.units
+
+    # --- weights -------------------------------------------------------------------------------
+    def build(self, input_shape):
+        n_x = input_shape[-1]
+        if n_x is None:
+            raise ValueError(
+                f"{self.__class__.__name__} needs a known feature size, got input shape "
+                f"{tuple(input_shape)}."
+            )
+        self.input_features = int(n_x)
+        width = self.gate_count * self.units
+        self.kernel = self.add_weight(
+            shape=(n_x, width),
+            name="kernel",
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width),
+            name="recurrent_kernel",
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=self._bias_shape(),
+                name="bias",
+                initializer=self._bias_initializer(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+
+    def _bias_shape(self):
+        return (self.gate_count * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def _input_bias(self):
+        return self.bias
+
+    # --- math ----------------------------------------------------------------------------------
+    def project_inputs(self, inputs):
+        """Input half of every gate: ``x·kernel + input bias`` (for one step or all steps).
+
+        A sequence is projected time-major and transposed back; the time loop's own transpose
+        cancels this one in TensorFlow's graph optimizer (and XLA), so only the narrow input is
+        ever transposed, never the wide (T, batch, gates·n_a) result or its gradient."""
+        time_major = len(inputs.shape) == 3
+        if time_major:
+            inputs = ops.transpose(inputs, (1, 0, 2))
+        projected = ops.matmul(inputs, self.kernel)
+        bias = self._input_bias()
+        projected = projected if bias is None else projected + bias
+        return ops.transpose(projected, (1, 0, 2)) if time_major else projected
+
+    def step_weights(self):
+        """The weights the recurrent half reads, as tensors.
+
+        A layer reads them ONCE, outside its time loop, and passes them to every step: cheaper,
+        and no variable reads inside the loop (which XLA cannot differentiate through).
+        """
+        names = ["recurrent_kernel"] + (["bias"] if self.use_bias else []) + self._extra_weights()
+        return {name: ops.cast(getattr(self, name), self.compute_dtype) for name in names}
+
+    def _extra_weights(self):
+        return []
+
+    def recurrent_step(self, x_proj, states, weights=None, with_gates=False):
+        """Recurrent half of one step; ``weights`` defaults to ``self.step_weights()``."""
+        raise NotImplementedError
+
+    def _is_default(self, *pairs):
+        """True on TensorFlow when the activations are the ones ``_fused`` differentiates."""
+        return keras.backend.backend() == "tensorflow" and all(
+            fn is getattr(keras.activations, name) for fn, name in pairs
+        )
+
+    @property
+    def has_fused_bptt(self):
+        """Whether ``fused_sequence`` applies: TensorFlow backend and the default activations."""
+        return False
+
+    def fused_sequence(self, xs, mask, weights, states):
+        """``(a<t> for all t, [final states])`` with hand-written BPTT; None if unsupported.
+
+        ``xs`` is the projected input, time-major; ``mask`` a float (T, batch, 1) tensor or None.
+        """
+        return None
+
+    def call(self, inputs, states, training=False):
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        output, new_states = self.recurrent_step(self.project_inputs(inputs), states)
+        return output, new_states
+
+    def get_initial_state(self, batch_size=None):
+        sizes = self.state_size if isinstance(self.state_size, list) else [self.state_size]
+        return [ops.zeros((batch_size, size), dtype=self.compute_dtype) for size in sizes]
+
+    # --- config --------------------------------------------------------------------------------
+    def get_config(self):
+        ser = keras.saving.serialize_keras_object
+        config = {
+            "units": self.units,
+            "activation": ser(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": ser(self.kernel_initializer),
+            "recurrent_initializer": ser(self.recurrent_initializer),
+            "bias_initializer": ser(self.bias_initializer),
+            "kernel_regularizer": ser(self.kernel_regularizer),
+            "recurrent_regularizer": ser(self.recurrent_regularizer),
+            "bias_regularizer": ser(self.bias_regularizer),
+            "kernel_constraint": ser(self.kernel_constraint),
+            "recurrent_constraint": ser(self.recurrent_constraint),
+            "bias_constraint": ser(self.bias_constraint),
+        }
+        return {**super().get_config(), **config}
+
+
+class _GatedCell(_RecurrentCell):
+    """Adds ``recurrent_activation`` (the gates' sigmoid) to the shared plumbing."""
+
+    def __init__(self, units, recurrent_activation="sigmoid", **kwargs):
+        super().__init__(units, **kwargs)
+        self.recurrent_activation = keras.activations.get(recurrent_activation)
+
+    def get_config(self):
+        ser = keras.saving.serialize_keras_object
+        return {**super().get_config(), "recurrent_activation": ser(self.recurrent_activation)}
