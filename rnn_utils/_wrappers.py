@@ -70,8 +70,10 @@ class Bidirectional(keras.layers.Layer):
         ``return_state``, followed by the forward then the backward final states.
 
     Example:
+    >>> import numpy as np
+    >>> from rnn_utils.layers import LSTM, Bidirectional
     >>> bi = Bidirectional(LSTM(4, return_sequences=True))
-    >>> bi(np.zeros((2, 5, 3), "float32")).shape
+    >>> tuple(bi(np.zeros((2, 5, 3), "float32")).shape)
     (2, 5, 8)
     """
 
@@ -206,8 +208,10 @@ class DeepRNN(keras.layers.Layer):
         initial_state: optional flat list of every layer's initial states, bottom to top.
 
     Example:
+    >>> import numpy as np
+    >>> from rnn_utils.layers import DeepRNN
     >>> deep = DeepRNN(cell_type="gru", units=[16, 16], residual=True)
-    >>> deep(np.zeros((2, 5, 3), "float32")).shape
+    >>> tuple(deep(np.zeros((2, 5, 3), "float32")).shape)
     (2, 16)
     """
 

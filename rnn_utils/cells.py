@@ -51,8 +51,9 @@ class SimpleRNNCell(_RecurrentCell):
         ``(a<t>, [a<t>])``.
 
     Example:
+    >>> import keras, numpy as np
     >>> layer = keras.layers.RNN(SimpleRNNCell(8))
-    >>> layer(np.zeros((2, 5, 3))).shape
+    >>> tuple(layer(np.zeros((2, 5, 3))).shape)
     (2, 8)
     """
 
@@ -105,8 +106,9 @@ class GRUCell(_GatedCell):
     Call arguments / Returns: as :class:`SimpleRNNCell`, ``(a<t>, [a<t>])``.
 
     Example:
+    >>> import keras, numpy as np
     >>> cell = GRUCell(4)
-    >>> keras.layers.RNN(cell)(np.zeros((2, 5, 3))).shape
+    >>> tuple(keras.layers.RNN(cell)(np.zeros((2, 5, 3))).shape)
     (2, 4)
     """
 
@@ -198,7 +200,8 @@ class LSTMCell(_GatedCell):
         ``(a<t>, [a<t>, c<t>])``.
 
     Example:
-    >>> keras.layers.RNN(LSTMCell(4))(np.zeros((2, 5, 3))).shape
+    >>> import keras, numpy as np
+    >>> tuple(keras.layers.RNN(LSTMCell(4))(np.zeros((2, 5, 3))).shape)
     (2, 4)
     """
 

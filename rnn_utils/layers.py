@@ -238,10 +238,13 @@ _LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kin
         ``output`` or, with ``return_state``, ``(output, {states_tuple})``.
 
     Example:
+    >>> import numpy as np
+    >>> from rnn_utils.layers import {kind}
     >>> layer = {kind}(8, return_sequences=True)
-    >>> layer(np.zeros((2, 5, 3), "float32")).shape
+    >>> tuple(layer(np.zeros((2, 5, 3), "float32")).shape)
     (2, 5, 8)
-    >>> sorted(layer.trace(np.zeros((2, 5, 3), "float32")))  # doctest: +SKIP
+    >>> sorted(layer.trace(np.zeros((2, 5, 3), "float32")))
+    {trace_keys}
     """
 
 
@@ -250,6 +253,7 @@ class SimpleRNN(_SequenceLayer):
     cell_class = SimpleRNNCell
     __doc__ = _LAYER_DOC.format(
         kind="SimpleRNN", cell="SimpleRNNCell", states="[a<T>]", states_tuple="a<T>",
+        trace_keys="['a']",
         notation="a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a); ``trace`` gives {'a'}.",
     )  # fmt: skip
 
@@ -259,6 +263,7 @@ class GRU(_SequenceLayer):
     cell_class = GRUCell
     __doc__ = _LAYER_DOC.format(
         kind="GRU", cell="GRUCell", states="[a<T>]", states_tuple="a<T>",
+        trace_keys="['a', 'c_tilde', 'gamma_r', 'gamma_u', 'z']",
         notation="Keras's z keeps the OLD state, so the seed's Γ_u = 1 − z (see GRUCell); "
         "``trace`` gives 'z', 'gamma_u', 'gamma_r', 'c_tilde', 'a'.",
     )  # fmt: skip
@@ -269,6 +274,7 @@ class LSTM(_SequenceLayer):
     cell_class = LSTMCell
     __doc__ = _LAYER_DOC.format(
         kind="LSTM", cell="LSTMCell", states="[a<T>, c<T>]", states_tuple="a<T>, c<T>",
+        trace_keys="['a', 'c', 'c_tilde', 'gamma_f', 'gamma_o', 'gamma_u']",
         notation="Gates i, f, c, o = Γ_u, Γ_f, c̃<t>, Γ_o (see LSTMCell); ``trace`` gives "
         "'gamma_u', 'gamma_f', 'gamma_o', 'c_tilde', 'c', 'a'.",
     )  # fmt: skip
