@@ -19,7 +19,8 @@ Design:
 - Test templates are new sentences built from words that training sentences use, so the only
   unknown words in a test sentence are entity names (checked below).
 - Some entities are ambiguous words used for both types ("Swift", "Go", ...), and some are
-  invented names (one-off words such as "Vokripin"): both can only be typed from context.
+  invented names such as "Vokripin", each used in ONE sentence only (so a vocabulary that keeps
+  words seen twice maps them to <unk> in training too): both can only be typed from context.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 
 SEED = 1990
 N_SENTENCES = {"train": 2400, "test": 600}
-SHARES = {"right": 0.40, "left": 0.55}  # the rest have no entity at all
+RIGHT_SHARE = 0.40  # sentences from right-context templates; the others use left context
 AMBIGUOUS_RATE = {"right": 0.30, "left": 0.10}
 INVENTED_RATE = 0.40
 HEADER = "id\ttemplate\tneeds_right_context\ttokens\ttags"
@@ -238,19 +239,6 @@ LEFT = {
         "He learned {TECH} and {TECH} at university .",
     ],
 }
-NO_ENTITY = {
-    "train": [
-        "The meeting starts at noon .",
-        "We fixed the bug before lunch .",
-        "Please review my pull request .",
-        "The build failed again .",
-    ],
-    "test": [
-        "The build failed before lunch .",
-        "Please review the documentation .",
-    ],
-}
-
 ONSETS = ["b", "br", "d", "dr", "f", "g", "k", "kr", "l", "m", "n", "p", "qu", "r", "s", "t", "v"]
 VOWELS = ["a", "e", "i", "o", "u"]
 CODAS = ["", "", "n", "r", "l", "x", "m"]
@@ -276,7 +264,6 @@ def templates(split: str) -> list[tuple[str, str, bool]]:
         for k, pattern in enumerate(RIGHT[split][kind]):
             rows.append((f"{split}-R{kind[0]}{k:02d}", pattern, True))
     rows += [(f"{split}-L{k:02d}", p, False) for k, p in enumerate(LEFT[split])]
-    rows += [(f"{split}-N{k:02d}", p, False) for k, p in enumerate(NO_ENTITY[split])]
     return rows
 
 
@@ -322,7 +309,7 @@ def check_test_words() -> None:
 
 
 def fill(pattern: str, pools: dict, rng: random.Random, ambiguous_rate: float):
-    """Replace each slot by a name; return (tokens, tags)."""
+    """Replace each slot by a name; return (tokens, tags). Invented names are used up."""
     tokens, tags = [], []
     for word in pattern.split():
         if word not in ("{ORG}", "{TECH}"):
@@ -333,7 +320,7 @@ def fill(pattern: str, pools: dict, rng: random.Random, ambiguous_rate: float):
         if rng.random() < ambiguous_rate:
             name = rng.choice(pools["ambiguous"])
         elif rng.random() < INVENTED_RATE:
-            name = rng.choice(pools["invented"])
+            name = pools["invented"].pop()  # each invented name appears once
         else:
             name = rng.choice(pools[kind])
         parts = name.split()
@@ -350,24 +337,19 @@ def generate(split: str, pools: dict, rng: random.Random) -> list[str]:
         for kind in ("ORG", "TECH")
     }
     left = [r for r in rows if "-L" in r[0]]
-    empty = [r for r in rows if "-N" in r[0]]
     lines, seen = [HEADER], set()
     if split == "train":
         tokens, tags = EXAMPLE
         lines.append(f"train-0000\t{split}-L00\t0\t{tokens}\t{tags}")
         seen.add(tokens)
     while len(lines) - 1 < N_SENTENCES[split]:
-        u = rng.random()
-        if u < SHARES["right"]:
+        if rng.random() < RIGHT_SHARE:
             template_id, pattern, flag = rng.choice(right[rng.choice(["ORG", "TECH"])])
             pattern = f"{rng.choice(OPENERS)} {pattern}".strip()
             rate = AMBIGUOUS_RATE["right"]
-        elif u < SHARES["right"] + SHARES["left"]:
+        else:
             template_id, pattern, flag = rng.choice(left)
             rate = AMBIGUOUS_RATE["left"]
-        else:
-            template_id, pattern, flag = rng.choice(empty)
-            rate = 0.0
         tokens, tags = fill(pattern, pools, rng, rate)
         text = " ".join(tokens)
         if text in seen:
@@ -389,10 +371,12 @@ def main(out_dir: Path, seed: int = SEED) -> list[Path]:
         for n in s
         for w in n.split()
     }
-    invented = invented_names(rng, 800, known)
+    counts = {"train": 1500, "test": 500}  # more than the sentences can use up
+    invented = invented_names(rng, sum(counts.values()), known)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for split, invented_part in (("train", invented[:600]), ("test", invented[600:])):
+    parts = {"train": invented[: counts["train"]], "test": invented[counts["train"] :]}
+    for split, invented_part in parts.items():
         pools = {
             "ORG": ORG[split],
             "TECH": TECH[split],

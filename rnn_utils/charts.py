@@ -13,19 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_utils.plots import COURSE_COLORS
-
-_TRAIN_COLOR = COURSE_COLORS["output"]
-_VAL_COLOR = COURSE_COLORS["state"]
-
-
-def _new_axes(ax, figsize):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=figsize)
-    return ax
+from rnn_utils.plots import COURSE_CYCLE, new_axes
 
 
 def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:
@@ -111,11 +99,10 @@ def plot_history(
     if len(lengths) != 1:
         raise ValueError(f"all curves must have one value per epoch; got lengths {sorted(lengths)}")
 
-    ax = _new_axes(ax, figsize)
-    palette = [COURSE_COLORS[k] for k in ("output", "state", "input", "gate", "muted")]
+    ax = new_axes(ax, figsize)
     epochs = np.arange(1, lengths.pop() + 1)
     for label, values, style, shade in curves:
-        color = palette[shade % len(palette)]
+        color = COURSE_CYCLE[shade % len(COURSE_CYCLE)]
         ax.plot(epochs, values, linestyle=style, color=color, marker=".", label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(metrics[0] if len(metrics) == 1 else "value")
@@ -130,7 +117,7 @@ def plot_state_heatmap(
     states: Any,
     tokens: Sequence[str],
     ax=None,
-    title: str = "hidden state $a^{<t>}$",
+    title: str = "hidden state $a^{\\langle t\\rangle}$",
     max_units: int | None = None,
     figsize: tuple[float, float] | None = None,
 ):
@@ -190,15 +177,15 @@ def plot_state_heatmap(
     n_steps, n_units = values.shape
     if figsize is None:
         figsize = (min(8.0, 1.5 + 0.45 * n_steps), min(4.0, 1.2 + 0.18 * n_units))
-    ax = _new_axes(ax, figsize)
+    ax = new_axes(ax, figsize)
     limit = max(1.0, float(np.abs(values).max()))
     image = ax.imshow(
         values.T, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest"
     )
     ax.set_xticks(np.arange(n_steps))
     ax.set_xticklabels(tokens, rotation=45, ha="right")
-    ax.set_xlabel("time step t (token $x^{<t>}$)")
-    ax.set_ylabel("unit of $a^{<t>}$")
+    ax.set_xlabel("time step t (token $x^{\\langle t\\rangle}$)")
+    ax.set_ylabel("unit of $a^{\\langle t\\rangle}$")
     ax.set_title(title)
     ax.grid(False)
     ax.figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
-from rnn_utils.plots import COURSE_COLORS
+from rnn_utils.plots import COURSE_COLORS, new_axes
 
 __all__ = [
     "ARCHITECTURE_EXAMPLES",
@@ -62,14 +62,6 @@ _CELL_W, _CELL_H, _NODE_R = 0.9, 0.7, 0.36
 def _math(name: str, superscript: str) -> str:
     """Mathtext for a symbol with an angle-bracket time index, e.g. a^<t>."""
     return rf"${name}^{{\langle {superscript}\rangle}}$"
-
-
-def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
-    return ax
 
 
 def _check_length(name: str, value: object) -> int:
@@ -221,7 +213,7 @@ def draw_unrolled_rnn(
         raise ValueError("show_backward=True needs show_loss=True: gradients flow from L<t>")
     top = 4.8 if show_loss else (2.0 if show_outputs else 0.6)
     xlim, ylim = (-0.6, T * 2.0 + 0.7), (-2.0, top)
-    ax = _new_axes(ax, figsize=_fit_figsize(xlim, ylim))
+    ax = new_axes(ax, figsize=_fit_figsize(xlim, ylim))
 
     state, inp, out = COURSE_COLORS["state"], COURSE_COLORS["input"], COURSE_COLORS["output"]
     loss_color = COURSE_COLORS["muted"]
@@ -342,7 +334,7 @@ def draw_architecture(
     layout = architecture_layout(kind, T_x, T_y)
     n_cells = layout["n_cells"]
     step = 1.4
-    ax = _new_axes(ax, figsize=_fit_figsize((0.0, max(n_cells * step, 2.0)), (-1.8, 1.8)))
+    ax = new_axes(ax, figsize=_fit_figsize((0.0, max(n_cells * step, 2.0)), (-1.8, 1.8)))
     decoder_face = "#F6DDE0"  # a light tint of the state colour marks the decoder
     cells = []
     for i in range(n_cells):

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnn_utils.scratch import clip_gradients, loss_and_grads, scale_to_spectral_radius
+from rnn_utils.scratch_core import check_params, target_log_probs
+from rnn_utils.text import one_hot, pad_sequences
 
 __all__ = [
     "SGD",
@@ -42,6 +44,7 @@ __all__ = [
     "keras_sgd_run",
     "lm_arrays",
     "masked_nll_per_token",
+    "relu_rnn_model",
     "train_scratch_rnn",
 ]
 
@@ -83,22 +86,18 @@ def lm_arrays(sequences, n_classes: int, max_len: int | None = None):
         ((2, 3, 3), [[2, 1, 0], [1, 0, 0]], [[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]])
     """
     seqs = _check_sequences(sequences, n_classes)
-    t_max = max(len(s) for s in seqs) if max_len is None else max_len
-    if not isinstance(t_max, int) or t_max < 1:
+    if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
         raise ValueError(f"max_len must be a positive int, got {max_len!r}")
-    y = np.zeros((len(seqs), t_max), dtype=np.int64)
-    mask = np.zeros((len(seqs), t_max))
-    for i, seq in enumerate(seqs):
-        seq = seq[:t_max]
-        y[i, : len(seq)] = seq
-        mask[i, : len(seq)] = 1.0
-    x = np.zeros((len(seqs), t_max, n_classes))
-    x[:, 1:] = np.eye(n_classes)[y[:, :-1]] * mask[:, 1:, None]  # zero on padded steps
+    y, mask = pad_sequences(seqs, max_len)
+    y, mask = y.astype(np.int64), mask.astype(np.float64)
+    x = np.zeros(y.shape + (n_classes,))
+    x[:, 1:] = one_hot(y[:, :-1], n_classes) * mask[:, 1:, None]  # zero on padded steps
     return x, y, mask
 
 
 def masked_nll_per_token(y_hat, y, mask) -> float:
-    """Average −log ŷ<t>[y<t>] over the real (mask = 1) steps, in nats.
+    """Average −log ŷ<t>[y<t>] over the real (mask = 1) steps, in nats (the per-step loss
+    of :mod:`rnn_utils.scratch`, averaged over tokens instead of summed per sequence).
 
     Args:
         y_hat: predicted distributions (m, T, n_y).
@@ -116,9 +115,7 @@ def masked_nll_per_token(y_hat, y, mask) -> float:
         )
     if mask.sum() == 0:
         raise ValueError("mask has no real step to score")
-    picked = np.take_along_axis(y_hat, y[..., None].astype(np.int64), axis=-1)[..., 0]
-    with np.errstate(divide="ignore"):
-        return float(-np.sum(mask * np.log(picked)) / mask.sum())
+    return float(-np.sum(mask * target_log_probs(y_hat, y)) / mask.sum())
 
 
 class NGramModel:
@@ -293,7 +290,7 @@ def train_scratch_rnn(
         raise ValueError(
             f"expected x (m, T, n_x), y (m, T), mask (m, T); got {x.shape}, {y.shape}, {mask.shape}"
         )
-    n_a = np.asarray(params["ba" if kind == "rnn" else "bc"]).shape[0]
+    _, _, n_a, _ = check_params(kind, params)
     run = TrainingRun(params={k: np.array(v, np.float64) for k, v in params.items()})
     for epoch in range(epochs):
         order = np.random.default_rng(seed + epoch).permutation(len(x))

@@ -17,6 +17,9 @@ COURSE_COLORS = {
     "muted": "#8D99AE",
 }
 
+#: The colour cycle of the course's line charts, in the order curves are drawn.
+COURSE_CYCLE = [COURSE_COLORS[k] for k in ("output", "state", "input", "gate", "muted")]
+
 COURSE_STYLE = {
     "figure.figsize": (7.0, 3.6),
     "figure.dpi": 80,
@@ -31,12 +34,23 @@ COURSE_STYLE = {
     "legend.frameon": False,
     "font.size": 10,
     "image.cmap": "RdBu_r",
-    "axes.prop_cycle": mpl.cycler(
-        color=[COURSE_COLORS[k] for k in ("output", "state", "input", "gate", "muted")]
-    ),
+    "axes.prop_cycle": mpl.cycler(color=COURSE_CYCLE),
 }
 
 
 def use_course_style() -> None:
     """Apply the course's matplotlib style (small, clean figures that keep notebooks light)."""
     mpl.rcParams.update(COURSE_STYLE)
+
+
+def new_axes(ax=None, figsize=(7.0, 3.6)):
+    """Return ``ax``, or the Axes of a new figure of ``figsize`` when ``ax`` is None."""
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from rnn_utils.scratch_core import softmax
+
 __all__ = [
     "SampledSequence",
     "apply_temperature",
@@ -110,11 +112,8 @@ def apply_temperature(probs, temperature: float) -> np.ndarray:
         raise TypeError(f"temperature must be a positive number, got {temperature!r}")
     if not (np.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    with np.errstate(divide="ignore"):
-        logits = np.log(p) / float(temperature)
-    logits -= logits.max()
-    scaled = np.exp(logits)
-    return scaled / scaled.sum()
+    with np.errstate(divide="ignore"):  # log 0 = −inf keeps impossible tokens impossible
+        return softmax(np.log(p) / float(temperature))
 
 
 def top_k_filter(probs, k: int) -> np.ndarray:
@@ -236,7 +235,7 @@ def sample_sequence(
         probs, state = step_fn(token, state)
         p = check_probabilities(probs)
         if strategy == "greedy":
-            token = int(np.argmax(p))
+            token = greedy(p)
         else:
             token = sample_token(p, rng, temperature=temperature, top_k=top_k)
         with np.errstate(divide="ignore"):

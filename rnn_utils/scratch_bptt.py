@@ -25,6 +25,7 @@ from rnn_utils.scratch_core import (
     check_sequence_inputs,
     check_targets,
     output_forward,
+    target_log_probs,
 )
 
 
@@ -79,14 +80,18 @@ def _run_backward(kind, da_out, caches, p):
 def _cross_entropy(y_hat, y, mask):
     """Masked softmax cross-entropy; returns (loss, dL/dlogits) with dL/dlogits = (ŷ − y)/m."""
     m = y_hat.shape[0]
-    picked = np.take_along_axis(y_hat, y[..., None], axis=-1)[..., 0]
-    loss = -np.sum(mask * np.log(np.maximum(picked, np.finfo(np.float64).tiny))) / m
-    dlogits = y_hat.copy()
-    np.put_along_axis(dlogits, y[..., None], picked[..., None] - 1.0, axis=-1)
+    loss = -np.sum(mask * target_log_probs(y_hat, y)) / m
+    dlogits = y_hat.copy()  # softmax + cross-entropy: dL/dlogits = ŷ − one_hot(y)
+    np.put_along_axis(dlogits, y[..., None], np.take_along_axis(y_hat, y[..., None], -1) - 1.0, -1)
     return float(loss), dlogits * (mask[..., None] / m)
 
 
-def _check_c0(c0, a0):
+def _initial_cell(kind, c0, a0):
+    """c<0> for the LSTM (zeros when None, else checked); None for the other cells."""
+    if kind != "lstm":
+        if c0 is not None:
+            raise ValueError(f"c0 is only used by the lstm, not by the {kind}")
+        return None
     if c0 is None:
         return np.zeros_like(a0)
     return check_array(c0, "c0", a0.shape, "(m, n_a)")
@@ -100,9 +105,7 @@ def sequence_forward(kind, x, a0, params, c0=None):
     """
     p, n_x, n_a, _ = check_params(kind, params)
     x, a0 = check_sequence_inputs(x, a0, n_x, n_a)
-    if kind != "lstm" and c0 is not None:
-        raise ValueError(f"c0 is only used by the lstm, not by the {kind}")
-    return _run_forward(kind, x, a0, p, _check_c0(c0, a0) if kind == "lstm" else None)
+    return _run_forward(kind, x, a0, p, _initial_cell(kind, c0, a0))
 
 
 def rnn_forward(x, a0, params):
@@ -177,9 +180,7 @@ def _prepare(kind, x, y, a0, params, mask, c0):
     p, n_x, n_a, n_y = check_params(kind, params)
     x, a0 = check_sequence_inputs(x, a0, n_x, n_a)
     y, mask = check_targets(y, mask, x.shape[0], x.shape[1], n_y)
-    if kind != "lstm" and c0 is not None:
-        raise ValueError(f"c0 is only used by the lstm, not by the {kind}")
-    return p, x, y, a0, mask, (_check_c0(c0, a0) if kind == "lstm" else None)
+    return p, x, y, a0, mask, _initial_cell(kind, c0, a0)
 
 
 def _loss_and_backward(kind, p, x, y, a0, mask, c0):

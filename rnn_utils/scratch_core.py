@@ -174,6 +174,16 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def target_log_probs(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """log ŷ<t>[y<t>] for integer targets y (m, T) and distributions y_hat (m, T, n_y).
+
+    A probability of exactly 0 is clamped to the smallest positive float64, so the result is
+    finite (about −708) rather than −inf.
+    """
+    picked = np.take_along_axis(y_hat, np.asarray(y, np.int64)[..., None], axis=-1)[..., 0]
+    return np.log(np.maximum(picked, np.finfo(np.float64).tiny))
+
+
 def output_forward(a: np.ndarray, w_y: np.ndarray, b_y: np.ndarray) -> np.ndarray:
     """ŷ<t> = softmax(W_y a<t> + b_y) for ``a`` of shape (..., n_a); returns (..., n_y)."""
     return softmax(a @ w_y.T + b_y)

@@ -35,10 +35,11 @@ class TechNERExample(NamedTuple):
     is_name: tuple[int, ...]
 
 
+_EXAMPLE_TAGS = ("O", "B-ORG", "O", "B-TECH", "O")
 TECH_NER_EXAMPLE = TechNERExample(
     tokens=("Use", "Netlify", "and", "Hugo", "."),
-    tags=("O", "B-ORG", "O", "B-TECH", "O"),
-    is_name=(0, 1, 0, 1, 0),
+    tags=_EXAMPLE_TAGS,
+    is_name=tuple(int(tag != "O") for tag in _EXAMPLE_TAGS),
 )
 
 
@@ -52,7 +53,7 @@ class TechNER:
         needs_right_context: bool array (m,): True when an entity's type is only decided by
             the words after it.
         templates: the template id of each sentence (``"train-RO03"``; R = right context,
-            L = left context, N = no entity). Train and test templates never coincide.
+            L = left context). Train and test templates never coincide.
         ids: sentence ids (``"train-0000"`` is the seeds' example).
         split: ``"train"``, ``"test"`` or ``"all"``.
 
@@ -99,8 +100,9 @@ class TechNER:
     def word_vocabulary(self, min_count: int = 1, reserved=(PAD, UNK)) -> Vocabulary:
         """A word-level `Vocabulary` of these sentences (build it from TRAIN only).
 
-        With ``min_count=2`` the one-off invented names become ``<unk>``, so a model learns to
-        tag unknown words from their context, as it must on the test split.
+        Each invented name occurs in one training sentence only, so with ``min_count=2`` they
+        become ``<unk>`` and a model learns to tag unknown words from their context, as it must
+        on the test split (where every name is unseen).
         """
         return Vocabulary.from_corpus(
             self.tokens, level="word", reserved=reserved, min_count=min_count
@@ -120,10 +122,17 @@ class TechNER:
             x: int32 (m, T) word ids; y: int32 (m, T) tag ids from `tag_vocabulary` (0 on
             padding); mask: bool (m, T), True on real tokens.
         """
-        x, mask = vocab.pad_batch([vocab.encode(t) for t in self.tokens], max_len=max_len)
-        tag_vocab = self.tag_vocabulary()
-        y, _ = tag_vocab.pad_batch([tag_vocab.encode(t) for t in self.tags], max_len=x.shape[1])
+        x, mask = vocab.pad_batch(self.tokens, max_len=max_len)
+        y, _ = self.tag_vocabulary().pad_batch(self.tags, max_len=x.shape[1])
         return x, y, mask
+
+    @staticmethod
+    def is_name(tag_ids: np.ndarray) -> np.ndarray:
+        """0/1 "is part of a name" (any B-/I- tag) for tag ids from `tag_vocabulary`; 0 on
+        ``O`` and on padding. The seeds' y<t> of the name-recognition example."""
+        symbols = TechNER.tag_vocabulary().symbols
+        entity_ids = [i for i, tag in enumerate(symbols) if tag[:2] in ("B-", "I-")]
+        return np.isin(np.asarray(tag_ids), entity_ids).astype(np.int32)
 
     @staticmethod
     def tags_from_ids(tag_ids: np.ndarray, mask: np.ndarray) -> list[list[str]]:
@@ -132,7 +141,7 @@ class TechNER:
         tag_ids, mask = np.asarray(tag_ids), np.asarray(mask, dtype=bool)
         if tag_ids.shape != mask.shape:
             raise ValueError(f"tag_ids {tag_ids.shape} and mask {mask.shape} must match.")
-        names = ("O", *TAGS)  # index 0 is <pad> -> "O"
+        names = ["O" if tag == PAD else tag for tag in TechNER.tag_vocabulary().symbols]
         return [[names[i] for i in row[keep]] for row, keep in zip(tag_ids, mask, strict=True)]
 
 

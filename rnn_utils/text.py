@@ -54,6 +54,63 @@ class UnknownSymbolError(KeyError):
         return str(self.args[0])
 
 
+def one_hot(ids, depth: int) -> np.ndarray:
+    """One-hot vectors of integer ids of any shape: float32 of shape ``ids.shape + (depth,)``.
+
+    Example:
+        >>> one_hot([2, 0], depth=3).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    ids = np.asarray(ids)
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"one_hot expects integer ids, got dtype {ids.dtype}.")
+    if ids.size and (ids.min() < 0 or ids.max() >= depth):
+        raise ValueError(f"Ids must lie in [0, {depth}), got [{ids.min()}, {ids.max()}].")
+    return np.eye(depth, dtype=np.float32)[ids.astype(np.int64)]
+
+
+def pad_sequences(
+    sequences: Sequence[Sequence[int]],
+    max_len: int | None = None,
+    value: int = 0,
+    padding: str = "post",
+    truncating: str = "post",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pack m id sequences of different lengths into an (m, T) array plus its mask.
+
+    Args:
+        sequences: lists of integer ids.
+        max_len: T, the padded length (default: the longest sequence); longer ones are cut.
+        value: the id written into padded slots.
+        padding: ``"post"`` (pad at the end) or ``"pre"`` (pad at the start).
+        truncating: ``"post"`` keeps the first ``max_len`` ids, ``"pre"`` the last ones.
+
+    Returns:
+        ``(ids, mask)``: int32 array (m, T) and bool array (m, T), True on real ids.
+
+    Example:
+        >>> ids, mask = pad_sequences([[5, 6, 7], [8]])
+        >>> ids.tolist(), mask.sum(axis=1).tolist()
+        ([[5, 6, 7], [8, 0, 0]], [3, 1])
+    """
+    for name, choice in (("padding", padding), ("truncating", truncating)):
+        if choice not in ("pre", "post"):
+            raise ValueError(f"{name} must be 'pre' or 'post', got {choice!r}.")
+    arrays = [np.asarray(s, dtype=np.int64).reshape(-1) for s in sequences]
+    if max_len is None:
+        max_len = max((len(s) for s in arrays), default=0)
+    if not isinstance(max_len, int | np.integer) or max_len < 0:
+        raise ValueError(f"max_len must be a non-negative int, got {max_len!r}.")
+    ids = np.full((len(arrays), max_len), value, dtype=np.int32)
+    mask = np.zeros((len(arrays), max_len), dtype=bool)
+    for row, seq in enumerate(arrays):
+        seq = seq[:max_len] if truncating == "post" else seq[max(0, len(seq) - max_len) :]
+        cols = slice(0, len(seq)) if padding == "post" else slice(max_len - len(seq), max_len)
+        ids[row, cols] = seq
+        mask[row, cols] = True
+    return ids, mask
+
+
 class Vocabulary:
     """A bijection between symbols (characters or words) and integer ids.
 
@@ -255,12 +312,7 @@ class Vocabulary:
 
     def one_hot(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
         """One-hot vectors of ids of any shape: returns float32 of shape ``ids.shape + (len,)``."""
-        ids = np.asarray(ids)
-        if ids.size and not np.issubdtype(ids.dtype, np.integer):
-            raise TypeError(f"one_hot expects integer ids, got dtype {ids.dtype}.")
-        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
-            raise ValueError(f"Ids must lie in [0, {len(self)}), got [{ids.min()}, {ids.max()}].")
-        return np.eye(len(self), dtype=np.float32)[ids.astype(np.int64)]
+        return one_hot(ids, len(self))
 
     def pad_batch(
         self,
@@ -283,28 +335,15 @@ class Vocabulary:
         """
         if self.pad_id is None:
             raise ValueError(f"pad_batch needs a {PAD!r} token; this vocabulary has none.")
-        for name, value in (("padding", padding), ("truncating", truncating)):
-            if value not in ("pre", "post"):
-                raise ValueError(f"{name} must be 'pre' or 'post', got {value!r}.")
         encoded = [
             self.encode(s) if isinstance(s, str) or (len(s) and isinstance(s[0], str)) else s
             for s in sequences
         ]
-        encoded = [np.asarray(s, dtype=np.int64).reshape(-1) for s in encoded]
-        if max_len is None:
-            max_len = max((len(s) for s in encoded), default=0)
-        if not isinstance(max_len, int | np.integer) or max_len < 0:
-            raise ValueError(f"max_len must be a non-negative int, got {max_len!r}.")
-        ids = np.full((len(encoded), max_len), self.pad_id, dtype=np.int32)
-        mask = np.zeros((len(encoded), max_len), dtype=bool)
         for row, seq in enumerate(encoded):
+            seq = np.asarray(seq, dtype=np.int64)
             if seq.size and (seq.min() < 0 or seq.max() >= len(self)):
                 raise ValueError(f"Sequence {row} has ids outside [0, {len(self)}).")
-            seq = seq[:max_len] if truncating == "post" else seq[max(0, len(seq) - max_len) :]
-            cols = slice(0, len(seq)) if padding == "post" else slice(max_len - len(seq), max_len)
-            ids[row, cols] = seq
-            mask[row, cols] = True
-        return ids, mask
+        return pad_sequences(encoded, max_len, self.pad_id, padding, truncating)
 
     # ----------------------------------------------------------- persistence
     def to_dict(self) -> dict:

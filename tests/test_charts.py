@@ -72,7 +72,7 @@ def test_heatmap_draws_units_by_time_with_token_labels():
     np.testing.assert_allclose(image.get_array(), states.T)
     assert image.get_clim() == (-1.0, 1.0)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["deploy", "the", "cluster"]
-    assert "a^{<t>}" in ax.get_title()
+    assert r"a^{\langle t\rangle}" in ax.get_title()
     assert len(ax.figure.axes) == 2  # the heatmap and its colorbar
 
 

@@ -127,8 +127,9 @@ def test_tech_ner_sizes_and_seed_example(ner):
     assert len(tech_ner("all")) == 3000
     assert tuple(train.tokens[0]) == TECH_NER_EXAMPLE.tokens
     assert tuple(train.tags[0]) == TECH_NER_EXAMPLE.tags
-    assert TECH_NER_EXAMPLE.is_name == tuple(int(t != "O") for t in TECH_NER_EXAMPLE.tags)
-    assert TECH_NER_EXAMPLE.is_name == (0, 1, 0, 1, 0)
+    tag_ids = TechNER.tag_vocabulary().encode(list(TECH_NER_EXAMPLE.tags))
+    assert TECH_NER_EXAMPLE.is_name == tuple(TechNER.is_name(tag_ids))
+    assert TECH_NER_EXAMPLE.is_name == (0, 1, 0, 1, 0)  # the seed: "Netlify" and "Hugo" are names
     for data in ner:
         assert all(len(t) == len(g) for t, g in zip(data.tokens, data.tags, strict=True))
         assert 0.4 < data.needs_right_context.mean() < 0.55
@@ -192,7 +193,12 @@ def test_tech_ner_arrays_and_tag_round_trip(ner):
     assert (x[~mask] == 0).all() and (y[~mask] == 0).all() and (y[mask] > 0).all()
     assert TechNER.tags_from_ids(y, mask) == test.tags
     assert entity_f1(test.tags, TechNER.tags_from_ids(y, mask)) == 1.0
-    assert (x == vocab.unk_id).mean() > 0.05  # unseen test names are <unk>
+    names = TechNER.is_name(y).astype(bool)
+    assert (x[names] == vocab.unk_id).all()  # every test name is unseen, so <unk>
+    assert (x[mask & ~names] != vocab.unk_id).mean() > 0.99  # context words are known
+    x_train, y_train, _ = train.arrays(vocab)
+    train_unk = (x_train[TechNER.is_name(y_train).astype(bool)] == vocab.unk_id).mean()
+    assert 0.25 < train_unk < 0.5  # invented names (used once each) teach <unk> -> name
     flagged = test.subset(test.needs_right_context)
     assert len(flagged) == int(test.needs_right_context.sum()) and flagged.needs_right_context.all()
 

@@ -349,13 +349,6 @@ def test_xla_training_step_with_unrolled_tail():
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
 
 
-def test_report_max_errors():
-    """Runs last: prints the largest errors seen (quote these) and re-checks the bounds."""
-    print(f"\nmax errors vs Keras: {h.MAX_ERRORS}")
-    assert h.MAX_ERRORS.get("output", 0.0) <= 1e-5
-    assert h.MAX_ERRORS.get("gradient", 0.0) <= 1e-4
-
-
 def test_jit_support_is_declared_for_keras_auto_xla():
     """jit_compile="auto" (Keras's GPU default) must skip XLA where training cannot compile."""
     from keras.src.trainers.trainer import model_supports_jit
@@ -370,3 +363,13 @@ def test_jit_support_is_declared_for_keras_auto_xla():
     assert not GRU(4, reset_after=False).supports_jit
     assert model_supports_jit(model(Bidirectional(LSTM(4))))
     assert not model_supports_jit(model(Bidirectional(LSTM(4, peephole=True))))
+
+
+def test_report_max_errors():
+    """Runs last: prints the largest errors of this module's comparisons (quote these)."""
+    if "output" not in h.MAX_ERRORS or "gradient" not in h.MAX_ERRORS:
+        pytest.skip("run with the equivalence tests above to get the report")
+    print(f"\nmax errors vs Keras: {h.MAX_ERRORS}")
+    # Two different implementations never agree to the last bit on every comparison: an exact
+    # 0 here would mean the tests compared a layer with itself.
+    assert 0.0 < h.MAX_ERRORS["output"] and 0.0 < h.MAX_ERRORS["gradient"]

@@ -369,6 +369,8 @@ def test_bad_inputs_raise_clear_errors():
         scratch.lstm_forward(x, a0, {**lstm, "Wo": np.zeros((N_A, 5))})
     with pytest.raises(ValueError, match=r"c0 has shape"):
         scratch.lstm_forward(x, a0, lstm, c0=np.zeros((M, 2)))
+    with pytest.raises(ValueError, match="c0 is only used by the lstm, not by the gru"):
+        scratch.sequence_forward("gru", x, a0, init_params("gru", N_X, N_A, N_Y), c0=a0)
     with pytest.raises(ValueError, match=r"rnn_weights must be a list of 3 arrays"):
         from_keras_weights("rnn", np.zeros((3, 4)))
     gru_reset_after_bias = [np.zeros((N_X, 12)), np.zeros((N_A, 12)), np.zeros((2, 12))]

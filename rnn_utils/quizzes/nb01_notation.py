@@ -11,28 +11,11 @@ from rnn_utils.quiz import Question, Quiz
 _ARCHITECTURES = ("many-to-one", "many-to-many", "encoder-decoder", "one-to-many")
 
 
-def _tiny_model(kind: str, T_x: int, T_y: int, n_x: int = 6, n_y: int = 3, units: int = 4):
-    """A small untrained Keras model of one architecture type (SimpleRNN from rnn_utils)."""
-    import keras
-
+def _tiny_model(kind: str, T_x: int, T_y: int, n_x: int = 6, n_y: int = 3):
     import rnn_utils  # noqa: F401  (quiet TensorFlow before it loads)
-    from rnn_utils.layers import SimpleRNN
+    from rnn_utils.architectures import build_tiny_model
 
-    if kind == "one-to-many":
-        x = keras.Input((n_x,))
-        h = SimpleRNN(units, return_sequences=True)(keras.layers.RepeatVector(T_y)(x))
-        return keras.Model(x, keras.layers.Dense(n_y)(h))
-    x = keras.Input((T_x, n_x))
-    if kind == "many-to-one":
-        return keras.Model(x, keras.layers.Dense(n_y)(SimpleRNN(units)(x)))
-    if kind == "many-to-many":
-        return keras.Model(x, keras.layers.Dense(n_y)(SimpleRNN(units, return_sequences=True)(x)))
-    if kind == "encoder-decoder":
-        _, a_enc = SimpleRNN(units, return_state=True)(x)
-        previous_y = keras.Input((T_y, n_y))
-        h = SimpleRNN(units, return_sequences=True)(previous_y, initial_state=[a_enc])
-        return keras.Model([x, previous_y], keras.layers.Dense(n_y)(h))
-    raise ValueError(f"unknown kind {kind!r}")
+    return build_tiny_model(kind, T_x, T_y, n_x=n_x, n_y=n_y, units=4)
 
 
 def _notation_evidence() -> str:
@@ -42,16 +25,24 @@ def _notation_evidence() -> str:
 
     data = tech_ner("train").subset(np.arange(8))
     vocab = data.word_vocabulary()
-    x, _, mask = data.arrays(vocab)
-    # Index the batch: entry [i-1, j-1] must hold the j-th word of the i-th sentence.
-    for i, tokens in enumerate(data.tokens):
-        for j, word in enumerate(tokens):
-            if vocab.id_to_token(int(x[i, j])) != word:
-                raise AssertionError(f"x[{i}, {j}] is not word {j} of sentence {i}")
-    # Axis 0 runs over the examples (the seed's round-bracket index (i)), axis 1 over the
-    # time steps (the angle-bracket index <j>): x^{(i)<j>} is option (a).
-    longest = max(len(tokens) for tokens in data.tokens)
-    return "a" if x.shape == (len(data), longest) else "c"
+    x, _, _ = data.arrays(vocab)
+    # Which indexing of the (examples, time) batch reads word j of sentence i? Option (a),
+    # x^{(i)<j>}, is x[i-1, j-1]: the example first; option (c), x^{(j)<i>}, the other way.
+    orders = {"a": lambda i, j: x[i, j], "c": lambda i, j: x[j, i]}
+    fits = []
+    for letter, read in orders.items():
+        try:
+            ok = all(
+                vocab.id_to_token(int(read(i, j))) == word
+                for i, tokens in enumerate(data.tokens)
+                for j, word in enumerate(tokens)
+            )
+        except IndexError:
+            ok = False
+        if ok:
+            fits.append(letter)
+    (letter,) = fits
+    return letter
 
 
 def _same_length_evidence() -> str:
@@ -95,7 +86,7 @@ def _padding_evidence() -> int:
     data = tech_ner("train")
     vocab = data.word_vocabulary()
     picked = [next(t for t in data.tokens if len(t) == n) for n in (5, 9, 7)]
-    _, mask = vocab.pad_batch([vocab.encode(t) for t in picked])
+    _, mask = vocab.pad_batch(picked)
     return int((~mask).sum())
 
 

@@ -1,6 +1,6 @@
 """Quiz for notebook 02: the vanilla RNN cell, its parameters and its blind spot (the future).
 
-Five of the seven questions are backed by experiments on small, freshly built layers: each
+Six of the seven questions are backed by experiments on small, freshly built layers: each
 evidence function builds real ``rnn_utils`` layers and returns the answer it measures.
 """
 
@@ -31,13 +31,15 @@ def _evidence_param_count() -> int:
 
 
 def _evidence_future_input() -> str:
+    import keras
     import numpy as np
 
     model = _tiny_tagger(n_x=3, n_a=8, n_y=2)
     x = np.random.default_rng(0).normal(size=(1, 6, 3)).astype("float32")
     changed = x.copy()
     changed[:, 3] += 5.0  # change x<4> only (index 3), so t = 3 is the step before it
-    y, y_changed = np.asarray(model(x)), np.asarray(model(changed))
+    y = keras.ops.convert_to_numpy(model(x))
+    y_changed = keras.ops.convert_to_numpy(model(changed))
     if np.array_equal(y[:, :3], y_changed[:, :3]):
         return "c"  # ŷ<1..3> bit-for-bit unchanged
     return "a"
@@ -56,16 +58,17 @@ def _evidence_wax_shape() -> str:
 
 
 def _evidence_initial_state() -> str:
+    import keras
     import numpy as np
 
     from rnn_utils.layers import SimpleRNN
 
     layer = SimpleRNN(4, bias_initializer="random_normal")
     x = np.random.default_rng(1).normal(size=(2, 3, 3)).astype("float32")
-    default = np.asarray(layer(x))
+    default = keras.ops.convert_to_numpy(layer(x))
     candidates = {"d": np.zeros((2, 4), "float32"), "c": np.ones((2, 4), "float32")}
     for letter, a0 in candidates.items():
-        if np.array_equal(default, np.asarray(layer(x, initial_state=[a0]))):
+        if np.array_equal(default, keras.ops.convert_to_numpy(layer(x, initial_state=[a0]))):
             return letter
     return "a"
 
@@ -102,9 +105,10 @@ QUIZ = Quiz(
     [
         Question(
             "param_count",
-            "A tagger reads one-hot vectors $x^{<t>}$ of size $n_x = 10$, has $n_a = 16$ hidden "
-            "units and a softmax over $n_y = 4$ tags at every step (weights $W_{aa}, W_{ax}, b_a, "
-            "W_{ya}, b_y$). How many trainable parameters does it have?",
+            "A tagger reads one-hot vectors $x^{\\langle t\\rangle}$ of size $n_x = 10$, has "
+            "$n_a = 16$ hidden units and a softmax over $n_y = 4$ tags at every step "
+            "(weights $W_{aa}, W_{ax}, b_a, W_{ya}, b_y$). How many trainable parameters does "
+            "it have?",
             "numeric",
             key="a5a0bdfee95cebdfb531",
             tolerance=0.5,
@@ -116,15 +120,16 @@ QUIZ = Quiz(
         ),
         Question(
             "future_input",
-            "In a left-to-right (unidirectional) RNN, you change only the input $x^{<t+1>}$. "
-            "What happens to the prediction $\\hat{y}^{<t>}$?",
+            "In a left-to-right (unidirectional) RNN, you change only the input "
+            "$x^{\\langle t+1\\rangle}$. What happens to the prediction "
+            "$\\hat{y}^{\\langle t\\rangle}$?",
             "single",
             options=(
                 "It changes, because all inputs share the same weights.",
                 "It changes a little, through the recurrent matrix $W_{aa}$.",
-                "It stays exactly the same: $\\hat{y}^{<t>}$ depends only on "
-                "$x^{<1>}, \\dots, x^{<t>}$.",
-                "It changes only if $x^{<t+1>}$ is an unknown word.",
+                "It stays exactly the same: $\\hat{y}^{\\langle t\\rangle}$ depends only on "
+                "$x^{\\langle 1\\rangle}, \\dots, x^{\\langle t\\rangle}$.",
+                "It changes only if $x^{\\langle t+1\\rangle}$ is an unknown word.",
             ),
             key="93970d05b0c9f5ddc507",
             explanation="a<t> is computed before x<t+1> is read, so ŷ<t> cannot depend on it: "
@@ -135,8 +140,9 @@ QUIZ = Quiz(
         ),
         Question(
             "wax_shape",
-            "In the course notation (column vectors, $a^{<t>} = g(W_{aa} a^{<t-1>} + W_{ax} "
-            "x^{<t>} + b_a)$), what is the shape of $W_{ax}$?",
+            "In the course notation (column vectors, $a^{\\langle t\\rangle} = "
+            "g(W_{aa} a^{\\langle t-1\\rangle} + W_{ax} x^{\\langle t\\rangle} + b_a)$), "
+            "what is the shape of $W_{ax}$?",
             "single",
             options=_SHAPE_OPTIONS,
             key="625e019e3df4f20b93a7",
@@ -148,11 +154,12 @@ QUIZ = Quiz(
         ),
         Question(
             "initial_state",
-            "When you call a `SimpleRNN` layer without `initial_state`, what is $a^{<0>}$?",
+            "When you call a `SimpleRNN` layer without `initial_state`, what is "
+            "$a^{\\langle 0\\rangle}$?",
             "single",
             options=(
                 "A random vector, drawn again at every call.",
-                "The first input $x^{<1>}$.",
+                "The first input $x^{\\langle 1\\rangle}$.",
                 "A vector of ones.",
                 "The zero vector.",
             ),
@@ -178,7 +185,8 @@ QUIZ = Quiz(
         ),
         Question(
             "compact_shape",
-            "The compact form writes $a^{<t>} = g(W_a [a^{<t-1>}; x^{<t>}] + b_a)$ with "
+            "The compact form writes $a^{\\langle t\\rangle} = "
+            "g(W_a [a^{\\langle t-1\\rangle}; x^{\\langle t\\rangle}] + b_a)$ with "
             "$W_a = [W_{aa} \\; W_{ax}]$. What is the shape of $W_a$?",
             "single",
             options=(
@@ -199,7 +207,7 @@ QUIZ = Quiz(
             "`SimpleRNN(return_sequences=True)`. Which statements are true?",
             "multiple",
             options=(
-                "At a padded step the state $a^{<t>}$ is carried over unchanged.",
+                "At a padded step the state $a^{\\langle t\\rangle}$ is carried over unchanged.",
                 "The predictions at padded steps still count in the training loss.",
                 "The padding token must have id 0 for `mask_zero=True` to find it.",
                 "Masking lets the RNN use the words that come after position $t$.",

@@ -24,7 +24,8 @@ def _lm_step_evidence():
 
     same_after = np.allclose(y_hat_at_t(base), y_hat_at_t(later_changed))
     moves_with_past = not np.allclose(y_hat_at_t(base), y_hat_at_t(earlier_changed))
-    return "c" if same_after and moves_with_past else "d"
+    # (c) conditions on the past only; (d) would also see y<t>; (b) would see nothing before
+    return {(True, True): "c", (True, False): "b"}.get((same_after, moves_with_past), "d")
 
 
 def _sampling_loop_evidence():
@@ -76,7 +77,7 @@ def _steps_to_vanish_evidence():
         "Waa": 0.5 * np.eye(n_a),
         "Wax": np.zeros((n_a, 2)),
         "ba": np.zeros(n_a),
-        "Wya": np.ones((3, n_a)),
+        "Wya": np.eye(3, n_a),  # a nonzero local gradient W_ya^T (ŷ − y)
         "by": np.zeros(3),
     }
     norms = rnn_state_gradient_norms(np.zeros((1, T, 2)), np.zeros((1, n_a)), params)
@@ -135,12 +136,16 @@ def _char_vs_word_evidence():
 
     data = census_names(seed=0)
     chars = Vocabulary.from_corpus(data.train_names, level="char", reserved=("<eos>",))
-    words = set(data.train_names)
+    words = Vocabulary.from_corpus(
+        [[n] for n in data.train_names], level="word", reserved=("<unk>", "<eos>")
+    )
     true = set()
     if all(c in chars for name in data.test_names for c in name):
         true.add("a")  # no unknown token at character level
-    if np.mean([len(n) + 1 for n in data.test_names]) < 1:
-        true.add("b")  # steps per name: characters (+ <eos>) vs one word token
+    char_steps = np.mean([len(chars.encode(n, add_eos=True)) for n in data.test_names])
+    word_steps = np.mean([len(words.encode([n], add_eos=True)) for n in data.test_names])
+    if char_steps < word_steps:
+        true.add("b")  # steps per name, <eos> included at both levels
     if len(chars) < len(words) / 10:
         true.add("c")  # size of the softmax
     if len(chars) > len(words):
