@@ -1,12 +1,12 @@
 """The five architecture types of notebook 01 as tiny Keras models on ``rnn_utils`` layers.
 
 One home for the models the notebook builds and its quiz experiments measure; the diagrams of
-the same types are drawn by :mod:`rnn_utils.diagrams`.
+the same types are drawn by :mod:`rnn_utils.plots.diagrams`.
 """
 
 import keras
 
-from rnn_utils.diagrams import ARCHITECTURE_KINDS
+from rnn_utils.plots.diagrams import ARCHITECTURE_KINDS
 from rnn_utils.layers import SimpleRNN
 
 
@@ -14,7 +14,7 @@ def build_tiny_model(kind, T_x, T_y, n_x=10, n_y=4, units=8):
     """A small, untrained model of one architecture type.
 
     Args:
-        kind: one of ``rnn_utils.diagrams.ARCHITECTURE_KINDS``.
+        kind: one of ``rnn_utils.plots.diagrams.ARCHITECTURE_KINDS``.
         T_x, T_y: input and output lengths (1 where the type has no sequence).
         n_x, n_y: sizes of x<t> and ŷ<t>. units: n_a.
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rnn_utils.scratch import clip_gradients, loss_and_grads, scale_to_spectral_radius
-from rnn_utils.scratch_core import check_params, target_log_probs
+from rnn_utils.scratch.core import check_params, target_log_probs
 from rnn_utils.text import one_hot, pad_sequences
 
 __all__ = [

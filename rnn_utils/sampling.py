@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_utils.scratch_core import softmax
+from rnn_utils.scratch.core import softmax
 
 __all__ = [
     "SampledSequence",

@@ -103,7 +103,7 @@ def loss_and_grads(layer, x, **call_kwargs):
 def check_equivalence(kind, go_backwards, masked, sequences, state, seed=0, training=None):
     """Outputs/states ≤ 1e-5 and gradients ≤ 1e-4 between our layer and Keras's.
 
-    ``training=True`` exercises the hand-written BPTT path (``rnn_utils._fused``), ``None``
+    ``training=True`` exercises the hand-written BPTT path (``rnn_utils.layers._loop``), ``None``
     the plain autodiff path.
     """
     rng = np.random.default_rng(seed)

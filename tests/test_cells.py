@@ -1,4 +1,4 @@
-"""Tests for rnn_utils.cells: Keras weight layout, use inside keras.layers.RNN, peepholes."""
+"""Tests for the cells of rnn_utils.layers: Keras weight layout, inside keras.layers.RNN, peepholes."""
 
 import _layer_helpers as h
 import keras
@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_utils.cells import GRUCell, LSTMCell, SimpleRNNCell
-from rnn_utils.layers import LSTM
+from rnn_utils.layers import LSTM, GRUCell, LSTMCell, SimpleRNNCell
 
 CELLS = [
     (SimpleRNNCell, keras.layers.SimpleRNNCell, {}),

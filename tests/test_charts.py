@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from rnn_utils.charts import plot_history, plot_state_heatmap  # noqa: E402
+from rnn_utils.plots.charts import plot_history, plot_state_heatmap  # noqa: E402
 
 HISTORY = {
     "loss": [0.9, 0.6, 0.4],

@@ -1,4 +1,4 @@
-"""Tests for rnn_utils.diagrams: part counts, argument checks, PNG export (Agg backend)."""
+"""Tests for rnn_utils.plots.diagrams: part counts, argument checks, PNG export (Agg backend)."""
 
 import matplotlib
 
@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 
-from rnn_utils.diagrams import (  # noqa: E402
+from rnn_utils.plots import COURSE_COLORS  # noqa: E402
+from rnn_utils.plots.diagrams import (  # noqa: E402
     ARCHITECTURE_KINDS,
     architecture_layout,
     count_parts,
@@ -16,7 +17,6 @@ from rnn_utils.diagrams import (  # noqa: E402
     draw_architectures,
     draw_unrolled_rnn,
 )
-from rnn_utils.plots import COURSE_COLORS  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

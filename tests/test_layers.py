@@ -287,7 +287,7 @@ def test_deep_rnn_argument_errors():
         DeepRNN(cell_type="gru", units=3)
 
 
-# --- the partially unrolled loops of rnn_utils._fused (k steps per loop iteration) -------------
+# --- the partially unrolled loops of rnn_utils.layers._loop (k steps per loop iteration) ---------
 # T=13 has no divisor in 4..10: one block of 10 steps in the loop plus an unrolled tail of 3;
 # T=12 runs two blocks of 6; T=1 is a single block.
 @pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
@@ -296,9 +296,9 @@ def test_deep_rnn_argument_errors():
     [(13, False, False), (13, True, True), (12, True, False), (1, False, True)],
 )
 def test_unrolled_fused_loop_matches_keras(kind, time, masked, go_backwards):
-    from rnn_utils import _fused
+    from rnn_utils.layers import _loop
 
-    assert _fused.unroll_factor(13) == 10 and _fused.unroll_factor(12) == 6
+    assert _loop.unroll_factor(13) == 10 and _loop.unroll_factor(12) == 6
     rng = np.random.default_rng(time)
     x = rng.normal(size=(3, time, 2)).astype("float32")
     flags = dict(go_backwards=go_backwards, return_sequences=True, return_state=True)

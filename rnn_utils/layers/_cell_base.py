@@ -1,5 +1,18 @@
-"""Shared plumbing of the recurrent cells in :mod:`rnn_utils.cells`: argument checks, weights,
-the input/recurrent split, initial states and config. Not public: import the cells instead."""
+"""Shared plumbing of the recurrent cells (``SimpleRNNCell``, ``GRUCell``, ``LSTMCell``).
+
+Argument checks, weights in Keras's layout, the split of a step into an input half and a
+recurrent half, initial states and config. Private: import the cells from
+:mod:`rnn_utils.layers`. Keras stores matrices transposed with respect to the seed notation (row
+vectors times matrices): ``kernel`` is W_ax^T (stacked over gates), ``recurrent_kernel`` is
+W_aa^T, ``bias`` is b_a. Each cell splits its step into two public halves, which is what makes
+the sequence layers fast:
+
+- ``project_inputs(x)``: the input half, ``x·kernel + input bias``, for ``(batch, n_x)`` or
+  ``(batch, T, n_x)``, so a layer projects ALL time steps with one big matmul;
+- ``recurrent_step(x_proj, states)``: the recurrent half, one fused matmul ``a<t-1>·recurrent
+  kernel`` plus the gate nonlinearities; ``with_gates=True`` also returns the gate activations
+  (for ``layer.trace``).
+"""
 
 import keras
 from keras import ops
@@ -23,7 +36,7 @@ def _check_no_dropout(dropout, recurrent_dropout):
             )
 
 
-class _RecurrentCell(keras.layers.Layer):
+class RecurrentCell(keras.layers.Layer):
     """Shared plumbing: arguments, weights, config. Subclasses define the step math."""
 
     gate_count = 1  # number of stacked blocks in kernel / recurrent_kernel
@@ -187,7 +200,7 @@ class _RecurrentCell(keras.layers.Layer):
         return {**super().get_config(), **config}
 
 
-class _GatedCell(_RecurrentCell):
+class GatedCell(RecurrentCell):
     """Adds ``recurrent_activation`` (the gates' sigmoid) to the shared plumbing."""
 
     def __init__(self, units, recurrent_activation="sigmoid", **kwargs):

@@ -1,27 +1,19 @@
-"""Sequence layers: ``SimpleRNN``, ``GRU``, ``LSTM``, plus ``Bidirectional`` and ``DeepRNN``.
+"""Shared plumbing of the sequence layers ``SimpleRNN``, ``GRU`` and ``LSTM``.
 
-The sequence layers run their cell (from :mod:`rnn_utils.cells`) over time. They are drop-in
-twins of Keras's built-ins: same weights, same arguments, same masking semantics, so
-``ours.set_weights(keras_layer.get_weights())`` gives the same outputs. For speed they project the
-inputs of all time steps with ONE matmul (x<t>·W_ax^T for every t) before the time loop
-(``keras.ops.scan``), leaving one fused recurrent matmul per step.
-
-``layer.trace(x)`` returns the gate activations over time for plots (never used by ``call``).
+Private: import the layers from :mod:`rnn_utils.layers`. :class:`SequenceLayer` validates inputs,
+builds initial states, runs its cell over time with :func:`rnn_utils.layers._loop.run_recurrence`
+(or the cell's hand-written BPTT when training), and handles masks, ``trace`` and config. For
+speed the layer projects the inputs of all time steps with ONE matmul (x<t>·W_ax^T for every t)
+before the time loop, leaving one fused recurrent matmul per step.
 """
 
 import keras
 from keras import ops
 
-from rnn_utils._recurrence import run_recurrence
-from rnn_utils._wrappers import Bidirectional, DeepRNN
-from rnn_utils.cells import GRUCell, LSTMCell, SimpleRNNCell, check_units
+from rnn_utils.layers._cell_base import check_units
+from rnn_utils.layers._loop import run_recurrence
 
-__all__ = [
-    "SimpleRNN", "GRU", "LSTM", "Bidirectional", "DeepRNN",
-    "SimpleRNNCell", "GRUCell", "LSTMCell",
-]  # fmt: skip
-
-_SERIALIZABLE = keras.saving.register_keras_serializable(package="rnn_utils")
+SERIALIZABLE = keras.saving.register_keras_serializable(package="rnn_utils")
 _CELL_ARGS = (
     "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
     "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
@@ -39,7 +31,7 @@ def check_sequence_shape(shape, layer_name):
         )
 
 
-class _SequenceLayer(keras.layers.Layer):
+class SequenceLayer(keras.layers.Layer):
     """Shared code of SimpleRNN, GRU and LSTM: validation, the time loop, masks, config."""
 
     cell_class = None
@@ -215,7 +207,7 @@ class _SequenceLayer(keras.layers.Layer):
         return {**super().get_config(), **config, **cell_config}
 
 
-_LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kind}``.
+LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kind}``.
 
     Runs :class:`{cell}` over the time axis. Weights (``kernel``, ``recurrent_kernel``, ``bias``)
     are laid out exactly like the built-in's, so ``set_weights(builtin.get_weights())`` works.
@@ -246,35 +238,3 @@ _LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kin
     >>> sorted(layer.trace(np.zeros((2, 5, 3), "float32")))
     {trace_keys}
     """
-
-
-@_SERIALIZABLE
-class SimpleRNN(_SequenceLayer):
-    cell_class = SimpleRNNCell
-    __doc__ = _LAYER_DOC.format(
-        kind="SimpleRNN", cell="SimpleRNNCell", states="[a<T>]", states_tuple="a<T>",
-        trace_keys="['a']",
-        notation="a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a); ``trace`` gives {'a'}.",
-    )  # fmt: skip
-
-
-@_SERIALIZABLE
-class GRU(_SequenceLayer):
-    cell_class = GRUCell
-    __doc__ = _LAYER_DOC.format(
-        kind="GRU", cell="GRUCell", states="[a<T>]", states_tuple="a<T>",
-        trace_keys="['a', 'c_tilde', 'gamma_r', 'gamma_u', 'z']",
-        notation="Keras's z keeps the OLD state, so the seed's Γ_u = 1 − z (see GRUCell); "
-        "``trace`` gives 'z', 'gamma_u', 'gamma_r', 'c_tilde', 'a'.",
-    )  # fmt: skip
-
-
-@_SERIALIZABLE
-class LSTM(_SequenceLayer):
-    cell_class = LSTMCell
-    __doc__ = _LAYER_DOC.format(
-        kind="LSTM", cell="LSTMCell", states="[a<T>, c<T>]", states_tuple="a<T>, c<T>",
-        trace_keys="['a', 'c', 'c_tilde', 'gamma_f', 'gamma_o', 'gamma_u']",
-        notation="Gates i, f, c, o = Γ_u, Γ_f, c̃<t>, Γ_o (see LSTMCell); ``trace`` gives "
-        "'gamma_u', 'gamma_f', 'gamma_o', 'c_tilde', 'c', 'a'.",
-    )  # fmt: skip

@@ -8,7 +8,7 @@ count the parts of a picture:
 - ``"node"``: the circles for a<0>, x<t>, ŷ<t>, L<t> and L;
 - ``"arrow"``: forward-pass arrows; ``"backward"``: dashed backpropagation arrows.
 
-Colours follow :data:`rnn_utils.plots.COURSE_COLORS`: input green, state red, output blue.
+Colours follow :data:`rnn_utils.plots.style.COURSE_COLORS`: input green, state red, output blue.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch
 
-from rnn_utils.plots import COURSE_COLORS, new_axes
+from rnn_utils.plots.style import COURSE_COLORS, new_axes
 
 __all__ = [
     "ARCHITECTURE_EXAMPLES",

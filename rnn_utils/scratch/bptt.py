@@ -1,4 +1,8 @@
-"""Whole sequences from scratch: forward passes, the loss, and backpropagation through time.
+"""Whole sequences from scratch, for all three cells: forward passes, the loss, and BPTT.
+
+Taught in notebook 03 (and reused by 04 and 05). One home for the time loop: the cells' steps
+come from :mod:`rnn_utils.scratch.rnn`, :mod:`~rnn_utils.scratch.gru` and
+:mod:`~rnn_utils.scratch.lstm`.
 
 Time is the second axis, 0-based: ``x[:, t]`` is the seed's x<t+1> and ``a[:, t]`` is a<t+1>;
 ``a0`` is a<0>. The loss is the softmax cross-entropy of every step, summed over time and
@@ -9,15 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn_utils.scratch_cells import (
-    gru_cell_backward,
-    gru_step,
-    lstm_cell_backward,
-    lstm_step,
-    rnn_cell_backward,
-    rnn_step,
-)
-from rnn_utils.scratch_core import (
+from rnn_utils.scratch.core import (
     CELL_KEYS,
     OUTPUT_KEYS,
     check_array,
@@ -27,6 +23,9 @@ from rnn_utils.scratch_core import (
     output_forward,
     target_log_probs,
 )
+from rnn_utils.scratch.gru import gru_cell_backward, gru_step
+from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_step
+from rnn_utils.scratch.rnn import rnn_cell_backward, rnn_step
 
 
 def _run_forward(kind, x, a0, p, c0=None):

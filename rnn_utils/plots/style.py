@@ -1,8 +1,8 @@
 """The course's plot style and colours, so every figure in the course looks the same.
 
 Diagrams drawn by code (unrolled RNN, the five architecture types) live in
-:mod:`rnn_utils.diagrams`; charts of results (training curves, hidden-state heatmaps) in
-:mod:`rnn_utils.charts`. Both use :data:`COURSE_COLORS`.
+:mod:`rnn_utils.plots.diagrams`; charts of results (training curves, hidden-state heatmaps) in
+:mod:`rnn_utils.plots.charts`. Both use :data:`COURSE_COLORS`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnn_utils.scratch_core import CELL_KEYS, OUTPUT_KEYS, check_kind, check_params
+from rnn_utils.scratch.core import CELL_KEYS, OUTPUT_KEYS, check_kind, check_params
 
 # (seed gate letter, sign) in Keras's block order; the GRU's z block is −Γ_u.
 _KERAS_BLOCKS = {

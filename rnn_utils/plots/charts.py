@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rnn_utils.plots import COURSE_CYCLE, new_axes
+from rnn_utils.plots.style import COURSE_CYCLE, new_axes
 
 
 def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:

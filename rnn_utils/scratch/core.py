@@ -251,3 +251,22 @@ def scale_to_spectral_radius(matrix, radius: float) -> np.ndarray:
     if current == 0:
         raise ValueError("the matrix is nilpotent (spectral radius 0): it cannot be rescaled")
     return matrix * (radius / current)
+
+
+def check_step(kind, xt, a_prev, params):
+    """Validate one step's inputs; the output layer is optional for a single step."""
+    p, n_x, n_a, _ = check_params(kind, params, with_output=OUTPUT_KEYS[kind][0] in params)
+    xt = check_array(xt, "xt", (None, n_x), "(m, n_x)")
+    a_prev = check_array(a_prev, "a_prev", (xt.shape[0], n_a), "(m, n_a)")
+    return p, xt, a_prev
+
+
+def step_prediction(kind, a_next, p):
+    """ŷ<t> of one step when ``p`` holds the output layer, else None."""
+    w_key, b_key = OUTPUT_KEYS[kind]
+    return output_forward(a_next, p[w_key], p[b_key]) if w_key in p else None
+
+
+def check_upstream(name, grad, like):
+    """Check an upstream gradient dL/da<t> (or dL/dc<t>) has the shape of ``like``."""
+    return check_array(grad, name, like.shape, "(m, n_a)")

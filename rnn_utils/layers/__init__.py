@@ -1,0 +1,30 @@
+"""Recurrent layers in ``keras.ops`` only, drop-in twins of Keras's built-ins.
+
+One module per concept, each holding the cell, the sequence layer and its hand-written BPTT,
+as Keras's own ``keras/src/layers/rnn/`` does:
+
+======================  ==========================================  ===========
+module                  holds                                       notebook
+======================  ==========================================  ===========
+``simple_rnn``          ``SimpleRNNCell``, ``SimpleRNN``            02, 03
+``gru``                 ``GRUCell``, ``GRU``                        04
+``lstm``                ``LSTMCell``, ``LSTM``                      05
+``bidirectional``       ``Bidirectional``                           06
+``deep``                ``DeepRNN``                                 07
+======================  ==========================================  ===========
+
+The private ``_cell_base``, ``_layer_base`` and ``_loop`` hold what the cells and layers share.
+Weights are laid out exactly like the built-ins', so ``ours.set_weights(builtin.get_weights())``
+gives the same outputs; ``layer.trace(x)`` returns the gate activations over time for plots.
+"""
+
+from rnn_utils.layers.bidirectional import Bidirectional
+from rnn_utils.layers.deep import DeepRNN
+from rnn_utils.layers.gru import GRU, GRUCell
+from rnn_utils.layers.lstm import LSTM, LSTMCell
+from rnn_utils.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+
+__all__ = [
+    "SimpleRNN", "GRU", "LSTM", "Bidirectional", "DeepRNN",
+    "SimpleRNNCell", "GRUCell", "LSTMCell",
+]  # fmt: skip
