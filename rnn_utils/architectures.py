@@ -6,8 +6,8 @@ the same types are drawn by :mod:`rnn_utils.plots.diagrams`.
 
 import keras
 
-from rnn_utils.plots.diagrams import ARCHITECTURE_KINDS
 from rnn_utils.layers import SimpleRNN
+from rnn_utils.plots.diagrams import ARCHITECTURE_KINDS
 
 
 def build_tiny_model(kind, T_x, T_y, n_x=10, n_y=4, units=8):

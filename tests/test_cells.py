@@ -1,4 +1,4 @@
-"""Tests for the cells of rnn_utils.layers: Keras weight layout, inside keras.layers.RNN, peepholes."""
+"""Tests for the cells of rnn_utils.layers: Keras weight layout, keras.layers.RNN, peepholes."""
 
 import _layer_helpers as h
 import keras
