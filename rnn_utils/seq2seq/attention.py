@@ -63,7 +63,18 @@ def _check_values(values, mask):
 
 
 class _Attention(keras.layers.Layer):
-    """Shared call: scores → masked softmax → context; subclasses define ``scores``."""
+    """Shared call: scores → masked softmax → context; subclasses define ``scores``.
+
+    The source mask is an explicit argument; a Keras mask attached to the query (a decoder
+    sequence) is accepted and not propagated (the outputs are context vectors, not tokens).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, query, values, source_mask=None):
+        return None
 
     def call(self, query, values, source_mask=None):
         """Context vectors and attention weights.

@@ -1,0 +1,211 @@
+"""An encoder–decoder on the course's recurrent layers, trained with teacher forcing.
+
+Taught in notebook 08. It models P(y<1..T_y> | x<1..T_x>) = Π_t P(y<t> | y<1..t-1>, x):
+
+- the **encoder** (embedding + one or more of our ``GRU``/``LSTM`` layers, optionally
+  bidirectional) reads x<1..T_x> into activations a<1..T_x> and final states;
+- the **decoder** (embedding + one recurrent layer of the same type) starts from the encoder's
+  final states and reads y<0..T_y-1> (``<bos>`` then the target): this is **teacher forcing**,
+  the true previous output is fed at every step during training. Its states s<t> then query
+  the encoder activations through **attention** (Luong's scheme: after the recurrent step),
+  ĥ<t> = tanh(W_c [s<t>; context<t>]), and ŷ<t> = softmax(W_y ĥ<t> + b_y). Without attention,
+  ŷ<t> = softmax(W_y s<t> + b_y): everything about x must pass through the final states.
+
+Because attention acts after the recurrent step (no input feeding), training runs the decoder
+over the whole target in one call, and decoding one step at a time (:meth:`Seq2Seq.step`)
+computes exactly the same numbers. Padding id 0 is masked on both sides: padded source positions
+get attention weight 0, padded target positions count in neither the loss nor the accuracy
+(:func:`masked_loss`, :func:`masked_accuracy`).
+"""
+
+import keras
+from keras import ops
+
+from rnn_utils.layers import GRU, LSTM, Bidirectional
+from rnn_utils.layers._layer_base import SERIALIZABLE
+from rnn_utils.seq2seq.attention import AdditiveAttention, LuongAttention
+
+__all__ = ["Seq2Seq", "masked_accuracy", "masked_loss"]
+
+_CELLS = {"gru": GRU, "lstm": LSTM}
+_ATTENTION = (None, "dot", "general", "additive")
+
+
+@SERIALIZABLE
+def masked_loss(y_true, logits):
+    """Mean cross-entropy over real target positions (id 0 = padding is left out)."""
+    y_true = ops.cast(y_true, "int32")
+    mask = ops.cast(ops.not_equal(y_true, 0), logits.dtype)
+    losses = keras.losses.sparse_categorical_crossentropy(y_true, logits, from_logits=True)
+    return ops.sum(losses * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+
+@SERIALIZABLE
+def masked_accuracy(y_true, logits):
+    """Share of real target positions (id ≠ 0) whose most likely token is the right one."""
+    y_true = ops.cast(y_true, "int32")
+    mask = ops.cast(ops.not_equal(y_true, 0), "float32")
+    hits = ops.cast(ops.equal(ops.cast(ops.argmax(logits, axis=-1), "int32"), y_true), "float32")
+    return ops.sum(hits * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+
+def _check_int(name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+
+
+@SERIALIZABLE
+class Seq2Seq(keras.Model):
+    """Encoder–decoder with optional attention, on ``rnn_utils.layers`` recurrent layers.
+
+    Args:
+        source_vocab_size, target_vocab_size: vocabulary sizes (id 0 = padding in both).
+        embedding_dim: size of both embeddings.
+        units: n_a of each encoder direction; the decoder has ``units`` × 2 when the encoder
+            is bidirectional (so its states can start from both directions' final states).
+        cell: ``"gru"`` or ``"lstm"``.
+        encoder_layers: depth of the encoder.
+        bidirectional: whether each encoder layer reads both ways.
+        attention: None, ``"dot"``, ``"general"`` (Luong) or ``"additive"`` (Bahdanau).
+
+    Call arguments:
+        inputs: ``(source ids (batch, T_x), decoder input ids (batch, T_y))``; the decoder
+            input is ``<bos>`` followed by the target without its last token.
+
+    Returns:
+        logits (batch, T_y, target_vocab_size).
+
+    Example:
+    >>> import numpy as np
+    >>> model = Seq2Seq(10, 8, embedding_dim=4, units=6, attention="dot")
+    >>> tuple(model((np.ones((2, 5), "int32"), np.ones((2, 3), "int32"))).shape)
+    (2, 3, 8)
+    """
+
+    def __init__(
+        self,
+        source_vocab_size,
+        target_vocab_size,
+        embedding_dim=64,
+        units=128,
+        cell="gru",
+        encoder_layers=1,
+        bidirectional=True,
+        attention="dot",
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, value in (
+            ("source_vocab_size", source_vocab_size),
+            ("target_vocab_size", target_vocab_size),
+            ("embedding_dim", embedding_dim),
+            ("units", units),
+            ("encoder_layers", encoder_layers),
+        ):
+            _check_int(name, value, 2 if name.endswith("vocab_size") else 1)
+        if cell not in _CELLS:
+            raise ValueError(f'cell must be "gru" or "lstm", got {cell!r}.')
+        if attention not in _ATTENTION:
+            raise ValueError(f"attention must be one of {_ATTENTION}, got {attention!r}.")
+        self.config = dict(
+            source_vocab_size=source_vocab_size,
+            target_vocab_size=target_vocab_size,
+            embedding_dim=embedding_dim,
+            units=units,
+            cell=cell,
+            encoder_layers=encoder_layers,
+            bidirectional=bool(bidirectional),
+            attention=attention,
+        )
+        layer = _CELLS[cell]
+        self.source_embedding = keras.layers.Embedding(source_vocab_size, embedding_dim)
+        self.target_embedding = keras.layers.Embedding(target_vocab_size, embedding_dim)
+        self.encoder_layers = []
+        for _ in range(encoder_layers):
+            rnn = layer(units, return_sequences=True, return_state=True)
+            self.encoder_layers.append(Bidirectional(rnn) if bidirectional else rnn)
+        self.decoder_units = units * (2 if bidirectional else 1)
+        self.decoder_rnn = layer(self.decoder_units, return_sequences=True, return_state=True)
+        self.attention = None
+        if attention == "additive":
+            self.attention = AdditiveAttention(self.decoder_units)
+        elif attention is not None:
+            self.attention = LuongAttention(attention)
+        self.combine = keras.layers.Dense(self.decoder_units, activation="tanh")
+        self.output_layer = keras.layers.Dense(target_vocab_size)
+
+    def build(self, input_shape):
+        # One call on a dummy batch creates every weight (needed before loading saved weights).
+        source_shape, target_shape = (tuple(1 if d is None else d for d in s) for s in input_shape)
+        self.call((ops.ones(source_shape, "int32"), ops.ones(target_shape, "int32")))
+
+    # --- the two halves ----------------------------------------------------------------------
+    def encode(self, source):
+        """Encoder pass: ``(a<1..T_x> (batch, T_x, d), source mask, decoder initial states)``."""
+        source = ops.convert_to_tensor(source, dtype="int32")
+        if len(source.shape) != 2:
+            raise ValueError(f"source ids must have shape (batch, T_x), got {tuple(source.shape)}.")
+        mask = ops.not_equal(source, 0)
+        x, states = self.source_embedding(source), None
+        for rnn in self.encoder_layers:
+            x, *states = rnn(x, mask=mask)
+        if self.config["bidirectional"]:  # [fwd a, (fwd c), bwd a, (bwd c)] -> joined per kind
+            half = len(states) // 2
+            states = [
+                ops.concatenate([f, b], axis=-1)
+                for f, b in zip(states[:half], states[half:], strict=True)
+            ]
+        return x, mask, list(states)
+
+    def _readout(self, s, encoded, source_mask):
+        """Logits from decoder states s (batch, T, d) and the encoder activations."""
+        if self.attention is None:
+            return self.output_layer(s), None
+        context, weights = self.attention(s, encoded, source_mask=source_mask)
+        return self.output_layer(self.combine(ops.concatenate([s, context], axis=-1))), weights
+
+    def call(self, inputs, training=None, return_attention=False):
+        source, target_in = inputs
+        encoded, source_mask, states = self.encode(source)
+        target_in = ops.convert_to_tensor(target_in, dtype="int32")
+        s, *_ = self.decoder_rnn(
+            self.target_embedding(target_in),
+            mask=ops.not_equal(target_in, 0),
+            initial_state=states,
+            training=training,
+        )
+        logits, weights = self._readout(s, encoded, source_mask)
+        return (logits, weights) if return_attention else logits
+
+    def step(self, tokens, states):
+        """One decoder step for :mod:`rnn_utils.seq2seq.decoding`.
+
+        ``states`` is ``[a<1..T_x>, source mask, *decoder states]`` as returned by
+        :meth:`initial_decoder_states`; returns ``(log-probabilities (n, V), new states)``.
+        """
+        encoded, source_mask, *dec_states = states
+        y = self.target_embedding(ops.convert_to_tensor(tokens, "int32")[:, None])
+        s, *dec_states = self.decoder_rnn(
+            y, initial_state=[ops.convert_to_tensor(d) for d in dec_states]
+        )
+        logits, _ = self._readout(
+            s, ops.convert_to_tensor(encoded), ops.convert_to_tensor(source_mask)
+        )
+        log_probs = ops.log_softmax(logits[:, 0], axis=-1)
+        return ops.convert_to_numpy(log_probs), [
+            encoded,
+            source_mask,
+            *map(ops.convert_to_numpy, dec_states),
+        ]
+
+    def initial_decoder_states(self, source):
+        """The ``states`` list that :meth:`step` starts from, as NumPy arrays."""
+        encoded, mask, states = self.encode(source)
+        return [
+            ops.convert_to_numpy(encoded),
+            ops.convert_to_numpy(mask),
+            *map(ops.convert_to_numpy, states),
+        ]
+
+    def get_config(self):
+        return {**super().get_config(), **self.config}

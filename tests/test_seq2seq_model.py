@@ -1,0 +1,114 @@
+"""rnn_utils.seq2seq model and metrics: masking, teacher forcing = step-by-step, a real fit."""
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_utils.seq2seq import beam_search, greedy_search
+from rnn_utils.seq2seq.metrics import closest_reference, phoneme_error_rate, word_error_rate
+from rnn_utils.seq2seq.model import Seq2Seq, masked_accuracy, masked_loss
+
+SOURCE = np.array([[3, 4, 5, 0, 0], [2, 3, 4, 5, 6], [7, 0, 0, 0, 0]])
+TARGET_IN = np.array([[1, 4, 5, 6], [1, 2, 3, 0], [1, 7, 0, 0]])
+
+
+def _model(cell="gru", attention="dot", **kwargs):
+    keras.utils.set_random_seed(0)
+    return Seq2Seq(10, 9, embedding_dim=4, units=6, cell=cell, attention=attention, **kwargs)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("attention", [None, "dot", "general", "additive"])
+def test_step_by_step_decoding_equals_the_teacher_forced_pass(cell, attention):
+    model = _model(cell, attention, encoder_layers=2)
+    full = keras.ops.convert_to_numpy(keras.ops.log_softmax(model((SOURCE, TARGET_IN)), -1))
+    states = model.initial_decoder_states(SOURCE)
+    for t in range(TARGET_IN.shape[1]):
+        log_probs, states = model.step(TARGET_IN[:, t], states)
+        real = TARGET_IN[:, t] != 0  # after the target's padding the two need not agree
+        np.testing.assert_allclose(log_probs[real], full[real, t], atol=1e-5)
+
+
+def test_padded_source_positions_get_zero_attention_and_do_not_matter():
+    model = _model(bidirectional=False)
+    _, weights = model((SOURCE, TARGET_IN), return_attention=True)
+    weights = np.asarray(weights)
+    assert np.all(weights[0, :, 3:] == 0) and np.all(weights[2, :, 1:] == 0)
+    changed = SOURCE.copy()
+    changed[0, 3:] = 0  # already padding: same
+    longer = np.pad(SOURCE, ((0, 0), (0, 2)))  # more padding at the end: same outputs
+    np.testing.assert_allclose(
+        np.asarray(model((longer, TARGET_IN))), np.asarray(model((changed, TARGET_IN))), atol=1e-5
+    )
+
+
+def test_loss_and_accuracy_ignore_padded_target_positions():
+    rng = np.random.default_rng(0)
+    y_true = np.array([[2, 3, 0, 0], [4, 0, 0, 0]])
+    logits = rng.normal(size=(2, 4, 9)).astype("float32")
+    other = logits.copy()
+    other[y_true == 0] = rng.normal(size=(int((y_true == 0).sum()), 9)) * 10
+    assert float(masked_loss(y_true, logits)) == pytest.approx(float(masked_loss(y_true, other)))
+    assert float(masked_accuracy(y_true, logits)) == float(masked_accuracy(y_true, other))
+    real = y_true != 0
+    expected = np.mean(np.argmax(logits, -1)[real] == y_true[real])
+    assert float(masked_accuracy(y_true, logits)) == pytest.approx(expected)
+
+
+def test_save_and_load_round_trip():
+    model = _model("lstm", "additive")
+    before = np.asarray(model((SOURCE, TARGET_IN)))
+    path = "/tmp/rnn_utils_seq2seq_round_trip.keras"
+    model.save(path)
+    after = np.asarray(keras.models.load_model(path)((SOURCE, TARGET_IN)))
+    np.testing.assert_allclose(before, after, atol=1e-6)
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(ValueError, match='"gru" or "lstm"'):
+        Seq2Seq(10, 9, cell="rnn")
+    with pytest.raises(ValueError, match="attention must be one of"):
+        Seq2Seq(10, 9, attention="cosine")
+    with pytest.raises(ValueError, match=r"source ids must have shape \(batch, T_x\)"):
+        _model().encode(np.ones((2, 3, 4), "int32"))
+
+
+def test_a_trained_model_reverses_sequences_and_its_output_depends_on_the_input():
+    # Reverse 3-token sequences over tokens 2..6: a task only solvable by reading the source.
+    rng = np.random.default_rng(1)
+    bos, eos = 1, 7
+    source = rng.integers(2, 7, size=(2048, 3))
+    target = np.concatenate([source[:, ::-1], np.full((2048, 1), eos)], axis=1)
+    target_in = np.concatenate([np.full((2048, 1), bos), target[:, :-1]], axis=1)
+    keras.utils.set_random_seed(0)
+    model = Seq2Seq(8, 8, embedding_dim=8, units=16, attention="dot")
+    model.compile(keras.optimizers.Adam(1e-2), loss=masked_loss, metrics=[masked_accuracy])
+    model.fit((source, target_in), target, batch_size=64, epochs=4, verbose=0)
+    test = rng.integers(2, 7, size=(64, 3))
+    states = model.initial_decoder_states(test)
+    step, args = model.step, (len(test), bos, eos, 5)
+    greedy = greedy_search(step, states, *args)
+    beam = beam_search(step, states, *args, beam_width=3)
+    expected = [list(row[::-1]) for row in test.tolist()]
+    greedy_hits = np.mean([g == e for g, e in zip(greedy.tokens, expected, strict=True)])
+    beam_hits = np.mean([b == e for b, e in zip(beam.tokens, expected, strict=True)])
+    assert greedy_hits > 0.9 and beam_hits > 0.9, (greedy_hits, beam_hits)
+    # The same decoder state for every input would give one answer for all: it does not.
+    assert len({tuple(t) for t in greedy.tokens}) > 20
+
+
+def test_word_and_phoneme_error_rates_on_hand_made_cases():
+    refs = [[("F", "IY", "N", "IH", "K", "S")], [("T", "UW", "P", "AH", "L"), ("T", "AH", "P")]]
+    assert word_error_rate([("F", "IY", "N", "IH", "K", "S"), ("T", "AH", "P")], refs) == 0.0
+    assert word_error_rate([("F", "IY"), ("T", "AH", "P")], refs) == 0.5
+    # second word: "T AH P AH L" is 1 edit from "T UW P AH L" (5 long) and 2 from "T AH P".
+    assert closest_reference(("T", "AH", "P", "AH", "L"), refs[1]) == (
+        1,
+        ("T", "UW", "P", "AH", "L"),
+    )
+    per = phoneme_error_rate([("F", "IY", "N", "IH", "K"), ("T", "AH", "P", "AH", "L")], refs)
+    assert per == pytest.approx((1 + 1) / (6 + 5))
+    with pytest.raises(ValueError, match="one prediction per word"):
+        word_error_rate([("F",)], refs)
+    with pytest.raises(ValueError, match="list of pronunciations"):
+        phoneme_error_rate([("F",)], [("F",)])
