@@ -112,3 +112,11 @@ def test_word_and_phoneme_error_rates_on_hand_made_cases():
         word_error_rate([("F",)], refs)
     with pytest.raises(ValueError, match="list of pronunciations"):
         phoneme_error_rate([("F",)], [("F",)])
+
+
+def test_masked_loss_equals_keras_cross_entropy_with_ignore_class():
+    rng = np.random.default_rng(3)
+    y_true = np.array([[2, 3, 0, 0], [4, 5, 6, 0]])
+    logits = rng.normal(size=(2, 4, 9)).astype("float32")
+    builtin = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
+    assert float(masked_loss(y_true, logits)) == pytest.approx(float(builtin(y_true, logits)))

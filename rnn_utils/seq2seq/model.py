@@ -136,7 +136,7 @@ class Seq2Seq(keras.Model):
 
     def build(self, input_shape):
         # One call on a dummy batch creates every weight (needed before loading saved weights).
-        source_shape, target_shape = (tuple(1 if d is None else d for d in s) for s in input_shape)
+        source_shape, target_shape = (tuple(2 if d is None else d for d in s) for s in input_shape)
         self.call((ops.ones(source_shape, "int32"), ops.ones(target_shape, "int32")))
 
     # --- the two halves ----------------------------------------------------------------------
