@@ -25,6 +25,15 @@ from rnn_utils.plots.style import COURSE_COLORS, new_axes
 __all__ = ["count_attention_links", "draw_encoder_decoder", "plot_attention"]
 
 _DECODER_FACE = "#F6DDE0"  # the decoder tint of diagrams.draw_architecture
+_LINK_Y = 0.36  # attention links leave and reach the top edge of the cells
+
+
+def _node(ax, x, y, color, text):
+    """A diagram node whose label shrinks when it is a long token such as ``<bos>``."""
+    patch = _diagram_node(ax, x, y, color, text)
+    if text and not text.startswith("$") and len(text) > 3:
+        ax.texts[-1].set_fontsize(6)
+    return patch
 
 
 def _labels(tokens, n, name, first=1):
@@ -52,8 +61,8 @@ def draw_encoder_decoder(
 
     Args:
         T_x, T_y: source and target lengths (≥ 1 each).
-        attention: also draw the links from every encoder cell to the last decoder cell (tag
-            ``"attention"``): its context c<t> = Σ_t' α<t,t'> a<t'> reads every a<t'> (each
+        attention: also draw the links from every encoder cell to the first decoder cell (tag
+            ``"attention"``): its context c<1> = Σ_t' α<1,t'> a<t'> reads every a<t'> (each
             decoder step has such links; one step's are drawn to keep the picture legible).
         source_tokens: T_x labels for the inputs (default x<1>…x<T_x>).
         target_tokens: T_y labels for the outputs (default ŷ<1>…ŷ<T_y>); the decoder's inputs
@@ -88,23 +97,21 @@ def draw_encoder_decoder(
         if i > 0:
             _arrow(ax, cells[i - 1], cells[i], state)
     for t in range(T_x):
-        node = _diagram_node(ax, xs[t], -1.3, inp, x_labels[t])
+        node = _node(ax, xs[t], -1.3, inp, x_labels[t])
         _arrow(ax, node, cells[t], inp)
     for t in range(T_y):
         i = T_x + t
-        fed = _diagram_node(ax, xs[i], -1.3, COURSE_COLORS["muted"], in_labels[t])
+        fed = _node(ax, xs[i], -1.3, COURSE_COLORS["muted"], in_labels[t])
         _arrow(ax, fed, cells[i], COURSE_COLORS["muted"])
-        y_node = _diagram_node(ax, xs[i], 1.3, out, y_labels[t])
+        y_node = _node(ax, xs[i], 1.3, out, y_labels[t])
         _arrow(ax, cells[i], y_node, out)
-    if attention:
-        t = T_y - 1  # the links of the last decoder step (every step has the same T_x links)
-        end = (xs[T_x + t] - 0.12, -0.36)
+    if attention:  # the links of the first decoder step (every step has the same T_x links)
+        end = (xs[T_x] - 0.15, _LINK_Y)
         for s in range(T_x):
-            start = (xs[s] + 0.12, -0.36)
             link = FancyArrowPatch(
-                start,
+                (xs[s] + 0.1, _LINK_Y),
                 end,
-                connectionstyle=f"arc3,rad={0.9 / (end[0] - start[0]):.3f}",
+                connectionstyle="arc3,rad=-0.4",
                 arrowstyle="-|>",
                 mutation_scale=7,
                 color=COURSE_COLORS["gate"],
@@ -113,11 +120,11 @@ def draw_encoder_decoder(
             )
             ax.add_patch(link)
         ax.text(
-            (xs[T_x - 1] + xs[T_x]) / 2,
-            -0.95,
-            rf"$\alpha^{{\langle {T_y},t'\rangle}}$",
-            ha="center",
-            fontsize=8,
+            xs[T_x] - 0.35,
+            1.0,
+            r"$\alpha^{\langle 1,t'\rangle}$",
+            ha="right",
+            fontsize=9,
             color=COURSE_COLORS["gate"],
         )
     ax.text((xs[0] + xs[T_x - 1]) / 2, 1.9, "encoder", ha="center", fontsize=9)
