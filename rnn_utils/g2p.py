@@ -115,7 +115,12 @@ class G2P:
         """Write ``model.keras``, ``vocabularies.json`` and ``card.json`` to ``directory``."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self.model.save(directory / "model.keras")
+        # A fresh copy of the weights only: a compiled model would also store the optimizer's
+        # state (twice the weights again), which inference never needs.
+        model = type(self.model).from_config(self.model.get_config())
+        model.build(((None, None), (None, None)))
+        model.set_weights(self.model.get_weights())
+        model.save(directory / "model.keras")
         vocabs = {"letters": self.letters.to_dict(), "phonemes": self.phonemes.to_dict()}
         (directory / "vocabularies.json").write_text(json.dumps(vocabs, indent=1))
         (directory / "card.json").write_text(json.dumps(self.card, indent=2) + "\n")

@@ -1,0 +1,70 @@
+"""The shipped G2P model (rnn_utils/models/g2p/): quality on the full held-out split, its card,
+and an inference path that really reads the input."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from rnn_utils.datasets import cmudict_g2p
+from rnn_utils.g2p import MODEL_DIR, encode_words, load_g2p
+from rnn_utils.seq2seq.metrics import phoneme_error_rate, word_error_rate
+
+
+@pytest.fixture(scope="module")
+def g2p():
+    return load_g2p()
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    test = cmudict_g2p(seed=0).test
+    words = sorted(test)
+    return words, [test[w] for w in words]
+
+
+def test_the_shipped_files_are_small_and_the_card_is_complete():
+    size = sum(p.stat().st_size for p in MODEL_DIR.iterdir())
+    assert size <= 10 * 2**20, f"{size / 2**20:.1f} MB"
+    card = json.loads((MODEL_DIR / "card.json").read_text())
+    for key in ("data", "split", "hyper_parameters", "parameters", "machine", "command"):
+        assert key in card, key
+    assert card["heldout_beam4"]["words"] == 11749
+
+
+@pytest.mark.slow  # about 100 s: greedy and beam search over all 11,749 held-out words
+def test_heldout_word_error_rate_meets_the_target_and_beam_beats_greedy(g2p, heldout):
+    words, references = heldout
+    greedy = g2p.predict(words, beam_width=1)
+    beam = g2p.predict(words, beam_width=4)
+    greedy_wer = word_error_rate(greedy, references)
+    beam_wer = word_error_rate(beam, references)
+    assert beam_wer <= 0.30, beam_wer
+    assert beam_wer < greedy_wer, (beam_wer, greedy_wer)
+    assert phoneme_error_rate(beam, references) <= 0.10
+    # The card reports what this test measures (same split, same decoding).
+    assert beam_wer == pytest.approx(g2p.card["heldout_beam4"]["wer"], abs=1e-3)
+
+
+def test_the_output_depends_on_the_input_word(g2p):
+    words = ["phoenix", "tuple", "cat", "dog", "through", "thought", "photograph", "elephant"]
+    predictions = g2p.predict(words, beam_width=4)
+    assert len(set(predictions)) == len(words)
+    assert predictions[2] == ("K", "AE", "T") and predictions[3] == ("D", "AO", "G")
+
+
+def test_greedy_decoding_of_the_full_model_equals_step_by_step_inference(g2p):
+    words = ["phoenix", "tuple", "knight", "xylophone"]
+    source = encode_words(words, g2p.letters)
+    bos, eos = g2p.phonemes.bos_id, g2p.phonemes.eos_id
+    prefix = np.full((len(words), 1), bos, dtype="int32")
+    for _ in range(source.shape[1] + 5):  # re-run the training-mode model on each prefix
+        logits = keras.ops.convert_to_numpy(g2p.model((source, prefix)))
+        prefix = np.concatenate([prefix, logits[:, -1].argmax(-1)[:, None]], axis=1)
+    full_model = []
+    for row in prefix[:, 1:].tolist():
+        full_model.append(
+            tuple(g2p.phonemes.decode(row[: row.index(eos)] if eos in row else row, as_tokens=True))
+        )
+    assert full_model == g2p.predict(words, beam_width=1)
