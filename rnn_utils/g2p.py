@@ -153,8 +153,9 @@ def main(argv=None):
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: python -m rnn_utils.g2p WORD [WORD ...]   (beam search, width 4)")
         return 0 if argv else 2
-    import rnn_utils  # noqa: F401  (quiet TensorFlow)
+    import rnn_utils
 
+    rnn_utils.import_keras_quietly()  # no TensorFlow start-up lines on the terminal
     g2p = load_g2p()
     try:
         predictions = g2p.predict(argv, beam_width=4)
