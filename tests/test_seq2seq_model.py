@@ -120,3 +120,12 @@ def test_masked_loss_equals_keras_cross_entropy_with_ignore_class():
     logits = rng.normal(size=(2, 4, 9)).astype("float32")
     builtin = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
     assert float(masked_loss(y_true, logits)) == pytest.approx(float(builtin(y_true, logits)))
+
+
+@pytest.mark.parametrize("attention", [None, "dot"])
+def test_compiles_and_fits_with_the_masked_loss_and_accuracy(attention):
+    model = _model(attention=attention)
+    model.compile("adam", loss=masked_loss, metrics=[masked_accuracy])
+    target = np.concatenate([TARGET_IN[:, 1:], np.zeros((3, 1), "int64")], axis=1)
+    history = model.fit((SOURCE, TARGET_IN), target, epochs=1, verbose=0)
+    assert 0.0 <= history.history["masked_accuracy"][0] <= 1.0

@@ -160,7 +160,9 @@ class Seq2Seq(keras.Model):
     def _readout(self, s, encoded, source_mask):
         """Logits from decoder states s (batch, T, d) and the encoder activations."""
         if self.attention is None:
-            return self.output_layer(s), None
+            # A new tensor without the decoder's Keras mask: the logits are scored by the masked
+            # loss and metrics, and a mask left on them would be applied to the scalar metric.
+            return self.output_layer(ops.add(s, 0.0)), None
         context, weights = self.attention(s, encoded, source_mask=source_mask)
         return self.output_layer(self.combine(ops.concatenate([s, context], axis=-1))), weights
 
