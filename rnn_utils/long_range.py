@@ -1,0 +1,307 @@
+"""Long-range memory: adding-problem models, a deterministic training loop, gradients over time.
+
+Taught in notebook 04 (vanilla RNN against GRU) and reused by notebook 05 (LSTM), so that both
+notebooks train and measure their cells in exactly the same way:
+
+- :func:`adding_model`: one of our recurrent layers (``SimpleRNN``, ``GRU``, ``LSTM`` from
+  :mod:`rnn_utils.layers`) followed by ``Dense(1)``, for
+  :func:`rnn_utils.datasets.adding_problem`;
+- :func:`train_adding`: Adam with gradient-norm clipping on fresh seeded batches, with the
+  held-out MSE measured on one fixed held-out set every ``eval_every`` steps; returns an
+  :class:`AddingRun`;
+- :func:`adding_baseline_mse`: the MSE of the best constant prediction on that held-out set
+  (≈ 1/6: a model below it has learned something);
+- :func:`keras_state_gradient_norms`: ‖∂a<T>/∂a<t>‖ for every t, by TensorFlow autodiff through
+  our layer's own step function (the Keras twin of :func:`rnn_utils.scratch.state_gradient_norms`);
+- :func:`plot_adding_runs`: learning curves of several runs with the baseline drawn.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rnn_utils.datasets import adding_problem
+
+__all__ = [
+    "HELDOUT_SEED",
+    "AddingRun",
+    "adding_baseline_mse",
+    "adding_model",
+    "keras_state_gradient_norms",
+    "plot_adding_runs",
+    "train_adding",
+]
+
+#: Seed of the held-out adding-problem set; training batches use other seeds (see train_adding).
+HELDOUT_SEED = 987_654
+
+
+def _layer_classes():
+    from rnn_utils.layers import GRU, LSTM, SimpleRNN
+
+    return {"rnn": SimpleRNN, "gru": GRU, "lstm": LSTM}
+
+
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+    return int(value)
+
+
+def adding_model(layer_or_kind, units=32, T=100, seed=0, **layer_kwargs):
+    """A recurrent layer (last state only) followed by ``Dense(1)``, for the adding problem.
+
+    Args:
+        layer_or_kind: ``"rnn"``, ``"gru"`` or ``"lstm"`` (our ``SimpleRNN``, ``GRU``, ``LSTM``
+            with ``units`` and ``layer_kwargs``), or an unbuilt recurrent layer instance that
+            returns its last state, shape (batch, n_a).
+        units: n_a, when a kind is given.
+        T: sequence length (the input shape is (T, 2)).
+        seed: seeds the initial weights (``keras.utils.set_random_seed``).
+        **layer_kwargs: more arguments of the layer (e.g. ``reset_after=False``), kinds only.
+
+    Returns:
+        An uncompiled ``keras.Sequential`` mapping (batch, T, 2) to (batch, 1).
+
+    Example:
+    >>> model = adding_model("gru", units=4, T=10)
+    >>> model.output_shape, model.count_params()
+    ((None, 1), 101)
+    """
+    import keras
+
+    T = _check_int("T", T, 2)
+    seed = _check_int("seed", seed, 0)
+    keras.utils.set_random_seed(seed)
+    if isinstance(layer_or_kind, str):
+        classes = _layer_classes()
+        if layer_or_kind not in classes:
+            raise ValueError(f"kind must be one of {sorted(classes)}, got {layer_or_kind!r}.")
+        layer = classes[layer_or_kind](_check_int("units", units, 1), **layer_kwargs)
+        name = f"adding_{layer_or_kind}"
+    elif isinstance(layer_or_kind, keras.layers.Layer):
+        if layer_kwargs:
+            raise ValueError("layer_kwargs are only used with a kind name, not a layer instance.")
+        layer, name = layer_or_kind, f"adding_{layer_or_kind.name}"
+    else:
+        raise ValueError(
+            f"layer_or_kind must be 'rnn', 'gru', 'lstm' or a Keras layer, got {layer_or_kind!r}."
+        )
+    return keras.Sequential([keras.Input((T, 2)), layer, keras.layers.Dense(1)], name=name)
+
+
+def adding_baseline_mse(T=100, n_heldout=1000):
+    """MSE of the best constant guess (the targets' mean) on the held-out set of ``train_adding``.
+
+    The target is a sum of two Uniform[0, 1) values, so this is close to its variance, 1/6.
+
+    Example:
+    >>> round(adding_baseline_mse(T=10), 2)
+    0.17
+    """
+    n_heldout, T = _check_int("n_heldout", n_heldout, 2), _check_int("T", T, 2)
+    _, y = adding_problem(n_heldout, T, HELDOUT_SEED)
+    return float(np.mean((y - y.mean()) ** 2))
+
+
+@dataclass
+class AddingRun:
+    """What :func:`train_adding` returns.
+
+    Attributes:
+        steps: the update counts at which the model was evaluated.
+        train_mse: mean training MSE over the updates since the previous evaluation.
+        heldout_mse: MSE on the fixed held-out set after ``steps[i]`` updates.
+        baseline_mse: :func:`adding_baseline_mse` of the same held-out set.
+        seconds: wall-clock training time (not reproducible; do not print it in a notebook).
+    """
+
+    steps: list = field(default_factory=list)
+    train_mse: list = field(default_factory=list)
+    heldout_mse: list = field(default_factory=list)
+    baseline_mse: float = float("nan")
+    seconds: float = 0.0
+
+    @property
+    def final_mse(self):
+        """The last held-out MSE."""
+        return self.heldout_mse[-1]
+
+    def steps_to(self, threshold):
+        """The first evaluated step whose held-out MSE is below ``threshold`` (None if none)."""
+        pairs = zip(self.steps, self.heldout_mse, strict=True)
+        return next((step for step, mse in pairs if mse < threshold), None)
+
+
+def train_adding(
+    model,
+    T,
+    steps,
+    batch_size=64,
+    lr=3e-3,
+    clipnorm=1.0,
+    seed=0,
+    eval_every=50,
+    n_heldout=1000,
+    verbose=False,
+):
+    """Train ``model`` on the adding problem with Adam, evaluating on a fixed held-out set.
+
+    Every update sees a fresh batch: the ``eval_every`` batches between two evaluations are drawn
+    together with ``adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + k)``
+    for chunk k. The held-out set is ``adding_problem(n_heldout, T, HELDOUT_SEED)``, the same for
+    every model and seed. The model is compiled here (MSE loss, ``Adam(lr, clipnorm=clipnorm)``,
+    which rescales the whole gradient when its norm exceeds ``clipnorm``).
+
+    Args:
+        model: a Keras model mapping (batch, T, 2) to (batch, 1), e.g. from :func:`adding_model`.
+        T: sequence length. steps: number of updates, a multiple of ``eval_every``.
+        batch_size: sequences per update. lr: Adam's learning rate.
+        clipnorm: global-norm clipping threshold, or None for none.
+        seed: seeds the training batches and Keras's random state.
+        eval_every: updates between two held-out evaluations.
+        n_heldout: size of the held-out set.
+        verbose: print one rounded line per evaluation.
+
+    Returns:
+        An :class:`AddingRun`.
+
+    Example:
+    >>> run = train_adding(adding_model("gru", units=4, T=10), T=10, steps=10, eval_every=5)
+    >>> run.steps, round(run.baseline_mse, 2)
+    ([5, 10], 0.17)
+    """
+    import keras
+
+    T = _check_int("T", T, 2)
+    steps = _check_int("steps", steps, 1)
+    eval_every = _check_int("eval_every", eval_every, 1)
+    batch_size = _check_int("batch_size", batch_size, 1)
+    seed = _check_int("seed", seed, 0)
+    if steps % eval_every:
+        raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every}).")
+    if not lr > 0 or (clipnorm is not None and not clipnorm > 0):
+        raise ValueError(f"lr and clipnorm must be > 0, got lr={lr!r}, clipnorm={clipnorm!r}.")
+    shape = tuple(model.input_shape)
+    if shape[1:] != (T, 2) and shape[1:] != (None, 2):
+        raise ValueError(f"model must take inputs of shape (batch, {T}, 2), got {shape}.")
+    x_held, y_held = adding_problem(_check_int("n_heldout", n_heldout, 2), T, HELDOUT_SEED)
+    run = AddingRun(baseline_mse=float(np.mean((y_held - y_held.mean()) ** 2)))
+    keras.utils.set_random_seed(seed)
+    model.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=clipnorm), loss="mse")
+    start = time.perf_counter()
+    for chunk in range(steps // eval_every):
+        x, y = adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + chunk)
+        fit = model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+        held = model.evaluate(x_held, y_held, batch_size=n_heldout, verbose=0)
+        run.steps.append((chunk + 1) * eval_every)
+        run.train_mse.append(float(fit.history["loss"][0]))
+        run.heldout_mse.append(float(held))
+        if verbose:
+            print(
+                f"step {run.steps[-1]:5d} | train MSE {run.train_mse[-1]:.4f} | "
+                f"held-out MSE {run.heldout_mse[-1]:.4f}"
+            )
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def keras_state_gradient_norms(layer, x, wrt="a"):
+    """‖∂s<T>/∂s<t>‖ for every step t, for one of our sequence layers (s = a, or c for the LSTM).
+
+    Runs the layer's own cell step (``layer.cell.recurrent_step``) over ``x`` under
+    ``tf.GradientTape``, adding a zero "probe" to the state after each step; the gradient with
+    respect to the probe of step t is the gradient with respect to s<t>. Each example is
+    repeated n_a times and copy k differentiates unit k of s<T>, so ONE backward pass gives the
+    whole Jacobian ∂s<T>/∂s<t> (n_a × n_a) of every t. For the LSTM and ``wrt="a"`` the memory
+    cell is held as a separate state (as in :func:`rnn_utils.scratch.state_gradient_norms`).
+    TensorFlow backend only; ignores masks and ``go_backwards``.
+
+    Args:
+        layer: our ``SimpleRNN``, ``GRU`` or ``LSTM`` (built or not).
+        x: inputs, (m, T, n_x); keep m · n_a small (a few hundred).
+        wrt: ``"a"`` (the hidden state) or ``"c"`` (the LSTM's memory cell).
+
+    Returns:
+        Array (T,): entry t is the mean over the m examples of the Frobenius norm of
+        ∂s<T>/∂s<t+1> (0-based: the state after reading ``x[:, t]``). The last entry is the
+        identity's norm, √n_a.
+
+    Example:
+    >>> from rnn_utils.layers import GRU
+    >>> norms = keras_state_gradient_norms(GRU(4), np.ones((2, 6, 3)))
+    >>> norms.shape, round(float(norms[-1]), 4)
+    ((6,), 2.0)
+    """
+    import keras
+    import tensorflow as tf
+
+    if keras.config.backend() != "tensorflow":
+        raise RuntimeError("keras_state_gradient_norms uses tf.GradientTape: use TensorFlow.")
+    if not getattr(layer, "is_sequence_layer", False):
+        raise ValueError(f"layer must be our SimpleRNN, GRU or LSTM, got {type(layer).__name__}.")
+    x = np.asarray(x, dtype=layer.compute_dtype)
+    if x.ndim != 3:
+        raise ValueError(f"x must have shape (m, T, n_x), got {x.shape}.")
+    if not layer.built:
+        layer.build(x.shape)
+    cell, n = layer.cell, layer.units
+    index = {"a": 0, "c": 1}.get(wrt)
+    if index is None or index >= layer.state_count:
+        allowed = "'a' or 'c'" if layer.state_count > 1 else "'a'"
+        raise ValueError(f"wrt must be {allowed} for this layer, got {wrt!r}.")
+    m, T = x.shape[:2]
+    repeated = tf.constant(np.repeat(x, n, axis=0))  # row i * n + k: example i, output unit k
+    select = tf.constant(np.tile(np.eye(n, dtype=x.dtype), (m, 1)))
+    projected = tf.unstack(cell.project_inputs(repeated), axis=1)
+    weights = cell.step_weights()
+    probes = [tf.zeros((m * n, n), dtype=x.dtype) for _ in range(T)]
+    with tf.GradientTape() as tape:
+        tape.watch(probes)
+        states = cell.get_initial_state(m * n)
+        for t in range(T):
+            _, states = cell.recurrent_step(projected[t], states, weights)
+            states = list(states)
+            states[index] = states[index] + probes[t]
+        target = tf.reduce_sum(states[index] * select)
+    jac = np.stack([g.numpy() for g in tape.gradient(target, probes)], axis=1)  # (m n, T, n)
+    jac = jac.reshape(m, n, T, n)  # example, unit k of s<T>, step t, unit j of s<t>
+    return np.sqrt(np.sum(jac**2, axis=(1, 3))).mean(axis=0)
+
+
+def plot_adding_runs(runs, ax=None, figsize=(6.0, 3.2), title="the adding problem"):
+    """Held-out MSE against training steps for several runs, with the constant baseline.
+
+    Args:
+        runs: dict ``{label: AddingRun}``.
+        ax: a Matplotlib ``Axes``, or None for a new figure of ``figsize``.
+        title: the Axes title.
+
+    Returns:
+        The ``Axes`` (log-scaled MSE; one line per run plus the dashed baseline).
+
+    Example:
+    >>> run = AddingRun([50, 100], [0.2, 0.1], [0.15, 0.05], 1 / 6)
+    >>> len(plot_adding_runs({"GRU": run}).get_lines())
+    2
+    """
+    from rnn_utils.plots.style import COURSE_COLORS, COURSE_CYCLE, new_axes
+
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError("runs must be a non-empty dict {label: AddingRun}.")
+    ax = new_axes(ax, figsize)
+    for i, (label, run) in enumerate(runs.items()):
+        if not isinstance(run, AddingRun):
+            raise ValueError(f"runs[{label!r}] must be an AddingRun, got {type(run).__name__}.")
+        color = COURSE_CYCLE[i % len(COURSE_CYCLE)]
+        ax.semilogy(run.steps, run.heldout_mse, marker=".", color=color, label=label)
+    baseline = next(iter(runs.values())).baseline_mse
+    ax.axhline(baseline, color=COURSE_COLORS["muted"], ls="--", lw=1, label="constant guess")
+    ax.set_xlabel("training step (batches of sequences)")
+    ax.set_ylabel("held-out MSE")
+    ax.set_title(title)
+    ax.legend()
+    return ax

@@ -1,0 +1,162 @@
+"""rnn_utils.long_range: adding-problem models, the training loop, gradient norms over time."""
+
+import numpy as np
+import pytest
+
+import rnn_utils  # noqa: F401  (quiet TensorFlow before it loads)
+from rnn_utils.datasets import ADDING_BASELINE_MSE
+from rnn_utils.layers import GRU, LSTM, SimpleRNN
+from rnn_utils.long_range import (
+    AddingRun,
+    adding_baseline_mse,
+    adding_model,
+    keras_state_gradient_norms,
+    plot_adding_runs,
+    train_adding,
+)
+
+
+@pytest.mark.parametrize("kind, gates", [("rnn", 1), ("gru", 3), ("lstm", 4)])
+def test_adding_model_shapes_and_parameter_count(kind, gates):
+    model = adding_model(kind, units=5, T=12)
+    assert model.output_shape == (None, 1)
+    assert model(np.zeros((3, 12, 2), "float32")).shape == (3, 1)
+    bias = 2 * gates * 5 if kind == "gru" else gates * 5  # GRU: reset_after=True, 2 bias rows
+    assert model.count_params() == gates * 5 * (2 + 5) + bias + 5 + 1
+
+
+def test_adding_model_is_seeded_and_takes_a_layer_instance():
+    same = [adding_model("gru", 4, T=6, seed=3).get_weights() for _ in range(2)]
+    assert all(np.array_equal(a, b) for a, b in zip(*same, strict=True))
+    other = adding_model("gru", 4, T=6, seed=4).get_weights()
+    assert not np.array_equal(same[0][0], other[0])
+    model = adding_model(GRU(3, reset_after=False), T=6)
+    assert model.layers[0].get_weights()[2].shape == (9,)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (("cnn",), {}, "kind must be one of"),
+        ((42,), {}, "layer_or_kind must be"),
+        (("gru",), {"T": 1}, "T must be an int >= 2"),
+        (("gru",), {"units": 0}, "units must be an int >= 1"),
+        ((SimpleRNN(2),), {"reset_after": False}, "only used with a kind name"),
+    ],
+)
+def test_adding_model_rejects_bad_arguments(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        adding_model(*args, **kwargs)
+
+
+def test_baseline_is_the_targets_variance_about_one_sixth():
+    baseline = adding_baseline_mse(T=100)
+    assert abs(baseline - ADDING_BASELINE_MSE) < 0.01
+    assert round(baseline, 4) == 0.1678  # the fixed held-out set of train_adding
+
+
+def test_train_adding_is_deterministic_and_records_every_evaluation():
+    runs = [
+        train_adding(adding_model("rnn", 4, T=8), T=8, steps=12, eval_every=4, batch_size=16)
+        for _ in range(2)
+    ]
+    assert runs[0].steps == [4, 8, 12]
+    assert runs[0].heldout_mse == runs[1].heldout_mse
+    assert runs[0].train_mse == runs[1].train_mse
+    assert all(np.isfinite(runs[0].heldout_mse)) and runs[0].baseline_mse > 0.1
+    assert runs[0].final_mse == runs[0].heldout_mse[-1]
+
+
+def test_train_adding_prints_compact_lines(capsys):
+    train_adding(adding_model("gru", 3, T=6), T=6, steps=4, eval_every=2, verbose=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("step     2 | train MSE ")
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"steps": 10, "eval_every": 3}, "multiple of eval_every"),
+        ({"steps": 0}, "steps must be an int >= 1"),
+        ({"steps": 4, "lr": 0}, "lr and clipnorm must be > 0"),
+        ({"steps": 4, "T": 9}, r"inputs of shape \(batch, 9, 2\)"),
+    ],
+)
+def test_train_adding_rejects_bad_arguments(kwargs, message):
+    kwargs = {"T": 6, "eval_every": 2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        train_adding(adding_model("rnn", 2, T=6), **kwargs)
+
+
+def test_steps_to_threshold():
+    run = AddingRun([10, 20, 30], [0.2, 0.1, 0.0], [0.15, 0.05, 0.004], 1 / 6)
+    assert run.steps_to(0.01) == 30 and run.steps_to(0.1) == 20 and run.steps_to(0.001) is None
+
+
+def test_linear_rnn_gradient_norms_follow_the_power_of_w_aa():
+    """a<t> = 0.5 a<t-1> + ...: ∂a<T>/∂a<t> = 0.5^(T-t) I, whose norm is √n · 0.5^(T-t)."""
+    n, T = 3, 7
+    layer = SimpleRNN(n, activation=None)
+    layer.build((2, T, 2))
+    layer.set_weights([np.ones((2, n)), 0.5 * np.eye(n), np.zeros(n)])
+    norms = keras_state_gradient_norms(layer, np.random.default_rng(0).normal(size=(2, T, 2)))
+    expected = np.sqrt(n) * 0.5 ** np.arange(T - 1, -1, -1)
+    np.testing.assert_allclose(norms, expected, rtol=1e-5)
+
+
+def test_gru_with_a_closed_update_gate_keeps_the_gradient():
+    """Γ_u ≈ 0 (Keras z ≈ 1, a strongly positive z bias): a<t> ≈ a<t-1>, the Jacobian ≈ I."""
+    n, T = 4, 30
+    layer = GRU(n)
+    layer.build((1, T, 2))
+    kernel, recurrent, bias = layer.get_weights()
+    bias[0, :n] = 20.0
+    layer.set_weights([kernel, recurrent, bias])
+    norms = keras_state_gradient_norms(layer, np.ones((1, T, 2)))
+    np.testing.assert_allclose(norms, 2.0, rtol=1e-4)
+
+
+def test_finite_differences_agree_for_the_lstm_memory_cell():
+    """‖∂c<T>/∂c<1>‖ from the autodiff Jacobian equals central differences through the cell."""
+    x = np.random.default_rng(1).normal(size=(1, 5, 3))
+    layer = LSTM(2, dtype="float64")
+    layer.build(x.shape)
+    norms = keras_state_gradient_norms(layer, x, wrt="c")
+    assert norms.shape == (5,) and abs(norms[-1] - np.sqrt(2)) < 1e-12
+    cell = layer.cell
+    projected = np.asarray(cell.project_inputs(x))
+    _, (a1, c1) = cell.recurrent_step(projected[:, 0], cell.get_initial_state(1))
+
+    def final_c(c_first):
+        states = [a1, c_first]
+        for t in range(1, 5):
+            _, states = cell.recurrent_step(projected[:, t], states)
+        return np.asarray(states[1])[0]
+
+    eps, c1 = 1e-6, np.asarray(c1)
+    columns = [(final_c(c1 + eps * e) - final_c(c1 - eps * e)) / (2 * eps) for e in np.eye(2)]
+    assert abs(np.linalg.norm(np.stack(columns, axis=1)) - norms[0]) < 1e-7
+
+
+@pytest.mark.parametrize(
+    "layer, wrt, x, message",
+    [
+        (GRU(2), "c", np.zeros((1, 3, 2)), "wrt must be 'a'"),
+        (LSTM(2), "h", np.zeros((1, 3, 2)), "wrt must be 'a' or 'c'"),
+        (GRU(2), "a", np.zeros((3, 2)), r"shape \(m, T, n_x\)"),
+        ("gru", "a", np.zeros((1, 3, 2)), "our SimpleRNN, GRU or LSTM"),
+    ],
+)
+def test_gradient_norms_reject_bad_input(layer, wrt, x, message):
+    with pytest.raises(ValueError, match=message):
+        keras_state_gradient_norms(layer, x, wrt=wrt)
+
+
+def test_plot_adding_runs_draws_each_run_and_the_baseline():
+    run = AddingRun([5, 10], [0.3, 0.2], [0.2, 0.1], 1 / 6)
+    ax = plot_adding_runs({"a": run, "b": run})
+    assert len(ax.get_lines()) == 3
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plot_adding_runs({})
+    with pytest.raises(ValueError, match="must be an AddingRun"):
+        plot_adding_runs({"a": [0.1]})
