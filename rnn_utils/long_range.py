@@ -31,6 +31,7 @@ __all__ = [
     "adding_baseline_mse",
     "adding_model",
     "keras_state_gradient_norms",
+    "pin_gru_gate",
     "plot_adding_runs",
     "train_adding",
 ]
@@ -305,3 +306,64 @@ def plot_adding_runs(runs, ax=None, figsize=(6.0, 3.2), title="the adding proble
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+class _PinnedBlock:
+    """Constraint: the columns of one gate block are 0, its bias (first row) is ``value``."""
+
+    def __init__(self, block, units, value=None):
+        self.block, self.units, self.value = block, units, value
+
+    def __call__(self, w):
+        from keras import ops
+
+        cols = ops.arange(w.shape[-1])
+        inside = (cols >= self.block * self.units) & (cols < (self.block + 1) * self.units)
+        kept = ops.where(inside, ops.zeros_like(w), w)
+        if self.value is None:
+            return kept
+        if len(w.shape) == 2:  # reset_after=True bias: (input row, recurrent row)
+            first = ops.where(inside, self.value, w[0])
+            return ops.stack([ops.cast(first, w.dtype), kept[1]])
+        return ops.where(inside, ops.cast(self.value, w.dtype), w)
+
+
+def pin_gru_gate(layer, gate, strength=30.0):
+    """Remove one gate of a built GRU by pinning it at 1 (the two variants of the seed's quiz).
+
+    ``gate="reset"`` makes Γ_r ≡ 1 (the simplified GRU); ``gate="update"`` makes Γ_u ≡ 1, so
+    a<t> = c̃<t> (Keras z ≡ 0). The gate's kernel and recurrent columns become 0 and its bias
+    ±``strength`` (σ(30) is 1 in float32; z gets −30 because Γ_u = 1 − z); the same values are
+    installed as variable constraints, which Keras re-applies after every optimizer update.
+
+    Args:
+        layer: a built ``rnn_utils.layers.GRU`` (e.g. ``model.layers[0]``).
+        gate: ``"reset"`` or ``"update"``.
+        strength: the bias magnitude that saturates the sigmoid.
+
+    Returns:
+        The layer (modified in place).
+
+    Example:
+    >>> model = adding_model("gru", units=3, T=5)
+    >>> gates = pin_gru_gate(model.layers[0], "reset").trace(np.ones((1, 5, 2)))
+    >>> float(gates["gamma_r"].min())
+    1.0
+    """
+    from rnn_utils.layers import GRU
+
+    if not isinstance(layer, GRU) or not layer.built:
+        raise ValueError(f"layer must be a built rnn_utils.layers.GRU, got {layer!r}.")
+    blocks = {"update": (0, -strength), "reset": (1, strength)}  # Keras order z, r, h
+    if gate not in blocks:
+        raise ValueError(f"gate must be 'reset' or 'update', got {gate!r}.")
+    block, bias_value = blocks[gate]
+    cell, n = layer.cell, layer.units
+    pins = [(cell.kernel, None), (cell.recurrent_kernel, None)]
+    if cell.bias is None:
+        raise ValueError("pin_gru_gate needs a GRU with use_bias=True.")
+    pins.append((cell.bias, bias_value))
+    for variable, value in pins:
+        variable.constraint = _PinnedBlock(block, n, value)
+        variable.assign(variable.constraint(variable))
+    return layer

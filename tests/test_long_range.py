@@ -11,6 +11,7 @@ from rnn_utils.long_range import (
     adding_baseline_mse,
     adding_model,
     keras_state_gradient_norms,
+    pin_gru_gate,
     plot_adding_runs,
     train_adding,
 )
@@ -160,3 +161,40 @@ def test_plot_adding_runs_draws_each_run_and_the_baseline():
         plot_adding_runs({})
     with pytest.raises(ValueError, match="must be an AddingRun"):
         plot_adding_runs({"a": [0.1]})
+
+
+@pytest.mark.parametrize("gate, key", [("reset", "gamma_r"), ("update", "gamma_u")])
+def test_a_pinned_gate_stays_at_one_through_training(gate, key):
+    model = adding_model("gru", 3, T=6)
+    pin_gru_gate(model.layers[0], gate)
+    x = np.random.default_rng(0).uniform(size=(2, 6, 2)).astype("float32")
+    assert np.all(model.layers[0].trace(x)[key] == 1.0)
+    train_adding(model, T=6, steps=4, eval_every=2, lr=0.05)
+    assert np.all(model.layers[0].trace(x)[key] == 1.0)
+    other = "gamma_u" if key == "gamma_r" else "gamma_r"
+    assert np.std(model.layers[0].trace(x)[other]) > 0  # the other gate still moves
+
+
+def test_pinned_reset_gate_makes_both_reset_forms_agree():
+    """With Γ_r ≡ 1 the reset acts nowhere, so reset_after=True and False compute the same."""
+    x = np.random.default_rng(0).uniform(size=(2, 6, 2)).astype("float32")
+    after = pin_gru_gate(adding_model("gru", 3, T=6).layers[0], "reset")
+    before = pin_gru_gate(adding_model("gru", 3, T=6, reset_after=False).layers[0], "reset")
+    kernel, recurrent, bias = after.get_weights()
+    before.set_weights([kernel, recurrent, bias.sum(axis=0)])
+    np.testing.assert_allclose(before(x), after(x), atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "layer, gate, message",
+    [
+        (SimpleRNN(2), "reset", "built rnn_utils.layers.GRU"),
+        (GRU(2), "reset", "built rnn_utils.layers.GRU"),
+        ("built", "forget", "gate must be 'reset' or 'update'"),
+    ],
+)
+def test_pin_gru_gate_rejects_bad_arguments(layer, gate, message):
+    if layer == "built":
+        layer = adding_model("gru", 2, T=4).layers[0]
+    with pytest.raises(ValueError, match=message):
+        pin_gru_gate(layer, gate)
