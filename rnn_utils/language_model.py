@@ -316,11 +316,15 @@ def train_scratch_rnn(
     return run
 
 
-def keras_sgd_run(model, x, y, lr: float, steps: int, clip: float | None = None) -> TrainingRun:
+def keras_sgd_run(
+    model, x, y, lr: float, steps: int, clip: float | None = None, mask=None
+) -> TrainingRun:
     """Full-batch SGD on a Keras model with TensorFlow autodiff, stopping at a NaN/inf loss.
 
-    The loss is the sparse categorical cross-entropy of the model's logits (per token, averaged
-    over every step). Gradients are computed with ``tf.GradientTape`` (TensorFlow backend only)
+    The loss is the sparse categorical cross-entropy of the model's logits per token: averaged
+    over the real steps (mask = 1) when ``mask`` is given — the quantity
+    :func:`masked_nll_per_token` computes for the softmax of the same logits — and over every
+    step otherwise. Gradients are computed with ``tf.GradientTape`` (TensorFlow backend only)
     and, when ``clip`` is given, clipped element-wise by :func:`rnn_utils.scratch.clip_gradients`
     before the update θ ← θ − lr · g.
 
@@ -329,6 +333,8 @@ def keras_sgd_run(model, x, y, lr: float, steps: int, clip: float | None = None)
         x: inputs (m, T, n_x). y: integer targets (m, T).
         lr: learning rate > 0. steps: number of updates ≥ 1.
         clip: element-wise clipping threshold or None.
+        mask: optional 0/1 array (m, T) (e.g. from :func:`lm_arrays`); padded steps (0) are
+            left out of the loss and of its average.
 
     Returns:
         A :class:`TrainingRun` whose ``params`` maps each variable's path to its final value.
@@ -342,14 +348,29 @@ def keras_sgd_run(model, x, y, lr: float, steps: int, clip: float | None = None)
         raise ValueError(f"lr must be > 0, got {lr!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    x = np.asarray(x, np.float32)
+    y = np.asarray(y, np.int64)
+    if x.ndim != 3 or y.shape != x.shape[:2]:
+        raise ValueError(f"expected x (m, T, n_x) and y (m, T); got {x.shape} and {y.shape}")
+    if mask is None:
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        weight, n_tokens = None, 1.0
+    else:
+        weight = np.asarray(mask, np.float32)
+        if weight.shape != y.shape or not np.isin(weight, (0.0, 1.0)).all() or weight.sum() == 0:
+            raise ValueError(
+                f"mask must be a 0/1 array of shape (m, T) = {y.shape} with at least one 1; "
+                f"got shape {weight.shape}"
+            )
+        # the sum over real steps of −log softmax(logits)[y], divided by their number below
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum")
+        weight, n_tokens = tf.convert_to_tensor(weight), float(weight.sum())
     variables = model.trainable_variables
-    x = tf.convert_to_tensor(np.asarray(x, np.float32))
-    y = tf.convert_to_tensor(np.asarray(y, np.int64))
+    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
     run = TrainingRun(params={})
     for step in range(steps):
         with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(x))
+            loss = loss_fn(y, model(x), sample_weight=weight) / n_tokens
         run.losses.append(float(loss))
         if not np.isfinite(run.losses[-1]):
             run.first_nonfinite_step = step

@@ -112,6 +112,30 @@ def test_keras_sgd_run_explodes_without_clipping_and_not_with_it():
     assert clipped.first_nonfinite_step is None and np.all(np.isfinite(clipped.losses))
 
 
+def test_keras_sgd_run_with_a_mask_measures_the_nll_per_real_token():
+    import keras
+
+    import rnn_utils  # noqa: F401  (quiet TensorFlow first)
+    from rnn_utils.scratch import softmax
+
+    x, y, mask = lm_arrays([[1, 2, 3, 0], [2, 0], [3, 1, 0]], n_classes=4)
+    model = relu_rnn_model(4, 6, 4, radius=0.9, seed=0)
+    expected = masked_nll_per_token(
+        softmax(keras.ops.convert_to_numpy(model(x)).astype(np.float64)), y, mask
+    )
+    run = keras_sgd_run(model, x, y, lr=0.1, steps=2, mask=mask)
+    assert abs(run.losses[0] - expected) < 1e-5
+    # the padding does not count: changing a padded target leaves the loss unchanged
+    y_other = y.copy()
+    y_other[1, 3] = 3
+    again = keras_sgd_run(
+        relu_rnn_model(4, 6, 4, radius=0.9, seed=0), x, y_other, 0.1, 1, None, mask
+    )
+    assert again.losses[0] == pytest.approx(run.losses[0], abs=1e-6)
+    with pytest.raises(ValueError, match="mask must be a 0/1 array"):
+        keras_sgd_run(model, x, y, lr=0.1, steps=1, mask=mask[:, :2])
+
+
 @pytest.mark.parametrize(
     "call, error, match",
     [

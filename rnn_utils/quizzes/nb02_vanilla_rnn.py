@@ -141,7 +141,7 @@ QUIZ = Quiz(
         Question(
             "wax_shape",
             "In the course notation (column vectors, $a^{\\langle t\\rangle} = "
-            "g(W_{aa} a^{\\langle t-1\\rangle} + W_{ax} x^{\\langle t\\rangle} + b_a)$), "
+            "g_1(W_{aa} a^{\\langle t-1\\rangle} + W_{ax} x^{\\langle t\\rangle} + b_a)$), "
             "what is the shape of $W_{ax}$?",
             "single",
             options=_SHAPE_OPTIONS,
@@ -173,12 +173,14 @@ QUIZ = Quiz(
         Question(
             "shared_matrices",
             "A vanilla RNN cell (without its output layer) reads a sequence of $T_x = 50$ steps. "
-            "How many distinct weight matrices does it use in total?",
+            "Written in the two-matrix form (the one Keras uses), how many distinct weight "
+            "matrices does it use in total?",
             "numeric",
             key="b5fe02e35143db1db1d4",
             tolerance=0.5,
             explanation="Two, W_aa and W_ax (plus the bias vector b_a), shared by every step; "
-            "the count does not grow with T_x.",
+            "the count does not grow with T_x. The compact form stacks them into one, "
+            "W_a = [W_aa W_ax]: the same computation, still independent of T_x.",
             hint="The same cell, with the same weights, is applied at every time step.",
             evidence=_evidence_shared_matrices,
             evidence_note="2-D weights of a SimpleRNN built on T = 5 and on T = 50",
@@ -186,7 +188,7 @@ QUIZ = Quiz(
         Question(
             "compact_shape",
             "The compact form writes $a^{\\langle t\\rangle} = "
-            "g(W_a [a^{\\langle t-1\\rangle}; x^{\\langle t\\rangle}] + b_a)$ with "
+            "g_1(W_a [a^{\\langle t-1\\rangle}; x^{\\langle t\\rangle}] + b_a)$ with "
             "$W_a = [W_{aa} \\; W_{ax}]$. What is the shape of $W_a$?",
             "single",
             options=(

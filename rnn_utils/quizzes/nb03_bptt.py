@@ -178,8 +178,9 @@ QUIZ = Quiz(
         ),
         Question(
             "sampling_loop",
-            "You generate new names from a trained RNN language model. What happens at each "
-            "step $t$?",
+            "You sample random new names from a trained RNN language model at temperature 1 "
+            "(plain sampling, so that every run can give a different name). What happens at "
+            "each step $t$?",
             "single",
             key="fe3b18f562197a927aaa",
             options=(
@@ -192,8 +193,9 @@ QUIZ = Quiz(
                 "Draw $y^{\\langle t \\rangle}$ at random from $\\hat{y}^{\\langle t \\rangle}$, "
                 "then feed that drawn character to the next step.",
             ),
-            explanation="Sampling draws from the predicted distribution and feeds the draw "
-            "back as x<t+1>; there is no ground truth when generating.",
+            explanation="Sampling at temperature 1 draws from the predicted distribution and "
+            "feeds the draw back as x<t+1>; there is no ground truth when generating. Option (c) "
+            "is greedy decoding: it generates too, but gives the same name on every run.",
             hint="When you generate, is there a training example to copy from? And would "
             "always taking the argmax give varied names?",
             evidence=_sampling_loop_evidence,
