@@ -13,7 +13,7 @@ else
 endif
 PY := $(ENV_DIR)/bin/python
 STAMP := $(ENV_DIR)/.rnn-utils-installed
-LINT_PATHS := $(wildcard rnn_utils tests scripts benchmarks data notebooks)
+LINT_PATHS := $(wildcard rnn_utils tests scripts benchmarks data notebooks book)
 
 export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
@@ -21,20 +21,20 @@ export KERAS_BACKEND ?= tensorflow
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test lint lab refresh bench install clean
+.PHONY: book test lint lab refresh bench install clean student autograde
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || { echo "creating $(ENV_DIR) with $(PYTHON)"; $(PYTHON) -m venv $(ENV_DIR); }
 	@echo "installing rnn-utils[dev] with the pins in constraints.txt into $(ENV_DIR) ..."
 	@start=$$(date +%s); \
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]" 2>&1 | grep -v -e "^WARNING: Location" || true; \
-	$(PY) -c "import rnn_utils, tensorflow, keras, nbval" 2>/dev/null && \
+	$(PY) -c "import rnn_utils, tensorflow, keras, nbval, sphinx, myst_nb, nbgrader, playwright" 2>/dev/null && \
 	echo "installed in $$(( $$(date +%s) - start )) s" && touch $(STAMP)
 
 install: $(STAMP)  ## set up the environment only
 
-book: $(STAMP)  ## execute every notebook headless, write build/html/ (notebooks untouched)
-	$(PY) scripts/build_book.py --html build/html
+book: $(STAMP)  ## the course website in build/html/, from the stored outputs (nothing executed)
+	$(PY) scripts/build_site.py --out build/html
 
 test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the README's test command)
 	$(PY) -m pytest
@@ -48,6 +48,13 @@ lab: $(STAMP)  ## Jupyter Lab on notebooks/
 
 refresh: $(STAMP)  ## re-execute notebooks in place to regenerate stored outputs
 	$(PY) scripts/build_book.py --in-place
+
+student: $(STAMP)  ## assignment versions of every notebook (nbgrader) in build/student/
+	$(PY) scripts/assignments.py release --out build/student
+
+autograde: $(STAMP)  ## grade one notebook: make autograde SUBMISSION=path/to/NN_name.ipynb
+	@test -n "$(SUBMISSION)" || { echo "usage: make autograde SUBMISSION=path/to/NN_name.ipynb"; exit 2; }
+	$(PY) scripts/assignments.py autograde "$(SUBMISSION)"
 
 bench: $(STAMP)  ## benchmarks: tables of ours vs Keras's built-in layers
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
