@@ -4,7 +4,7 @@ Written for the course "RNNs, step by step"; the templates and entity lists belo
 project's own (licence CC0). Pure Python and seeded, so the output is the same byte for byte on
 every machine:
 
-    python data/make_tech_ner.py            # rewrites data/tech_ner_{train,test}.tsv
+    python data/make_tech_ner.py            # rewrites rnn_utils/data/tech_ner_{train,test}.tsv
     python data/make_tech_ner.py --out DIR  # writes them to DIR instead
 
 Design:
@@ -391,7 +391,9 @@ def main(out_dir: Path, seed: int = SEED) -> list[Path]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument(  # the package's data folder: the files ship inside the wheel
+        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "rnn_utils" / "data"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args()
     for path in main(args.out, args.seed):

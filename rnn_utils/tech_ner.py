@@ -1,9 +1,10 @@
 """The tech-NER dataset: per-token tags for companies (ORG) and languages/tools (TECH).
 
 The seeds' example "Use Netlify and Hugo." made real. Sentences come from
-``data/tech_ner_{train,test}.tsv``, written by ``data/make_tech_ner.py`` (seeded, see
-``data/README.md``). Each sentence x = x<1>, ..., x<T_x> has one BIO tag y<t> per token
-(T_y = T_x): ``B-ORG``, ``I-ORG``, ``B-TECH``, ``I-TECH`` or ``O``.
+``rnn_utils/data/tech_ner_{train,test}.tsv`` (package data, so an installed wheel has them),
+written by the repository's ``data/make_tech_ner.py`` (seeded, see ``data/README.md``). Each
+sentence x = x<1>, ..., x<T_x> has one BIO tag y<t> per token (T_y = T_x): ``B-ORG``,
+``I-ORG``, ``B-TECH``, ``I-TECH`` or ``O``.
 
 The test split uses entity names and templates never seen in training. Sentences flagged
 ``needs_right_context`` have an entity whose type only the words AFTER it reveal
@@ -21,7 +22,7 @@ import numpy as np
 
 from rnn_utils.text import PAD, UNK, Vocabulary
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"  # package data: rnn_utils/data/
 TAGS = ("O", "B-ORG", "I-ORG", "B-TECH", "I-TECH")
 SPLITS = ("train", "test", "all")
 _COLUMNS = ["id", "template", "needs_right_context", "tokens", "tags"]
@@ -161,7 +162,8 @@ def _read_split(path: Path) -> list[list[str]]:
     if not path.is_file():
         raise FileNotFoundError(
             f"Tech-NER file {path} is missing. Regenerate it with "
-            f"`python data/make_tech_ner.py` from the repository root (see data/README.md)."
+            f"`python data/make_tech_ner.py` from the repository root (it writes "
+            f"rnn_utils/data/; see data/README.md)."
         )
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0].split("\t") != _COLUMNS:
@@ -175,7 +177,8 @@ def tech_ner(split: str = "train", data_dir: str | Path | None = None) -> TechNE
     Args:
         split: ``"train"`` (2,400 sentences), ``"test"`` (600, unseen names and templates) or
             ``"all"`` (both, train first).
-        data_dir: folder holding ``tech_ner_{train,test}.tsv`` (default: the repo's ``data/``).
+        data_dir: folder holding ``tech_ner_{train,test}.tsv`` (default: the package's
+            ``rnn_utils/data/``).
 
     Returns:
         A `TechNER`.
