@@ -45,8 +45,9 @@ def pip_requirement(repository: str | None = None) -> str:
     return f"rnn-utils @ git+{repository or repository_url()}"
 
 
-def notebook_paths(directory: Path = NOTEBOOK_DIR) -> list[Path]:
+def notebook_paths(directory: Path | None = None) -> list[Path]:
     """Every course notebook (``NN_name.ipynb``), in the order of the course."""
+    directory = directory or NOTEBOOK_DIR
     return sorted(p for p in directory.glob("*.ipynb") if NOTEBOOK_NAME.fullmatch(p.stem))
 
 

@@ -68,5 +68,38 @@ def test_ci_runs_the_readme_test_command():
 
 def test_makefile_has_the_documented_targets():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("book", "test", "lab", "refresh", "bench", "lint"):
+    for target in ("book", "test", "lab", "refresh", "bench", "lint", "student", "autograde"):
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_site_grading_and_build_tools_are_pinned_within_their_extras():
+    pins = _pins()
+    for group in ("site", "grading"):
+        for req in _requirements(group):
+            assert req.name.lower() in pins, f"{req.name} ({group}) is not pinned"
+            assert Version(pins[req.name.lower()]) in req.specifier, req
+    for name in ("build", "docutils", "myst-parser", "pydata-sphinx-theme", "sqlalchemy"):
+        assert name in pins, name
+    dev = [r for r in _requirements("dev") if r.name == PROJECT["name"]]
+    assert dev and dev[0].extras == {"site", "grading"}, "make test installs the site and grading"
+
+
+def test_repository_address_and_package_data_are_declared():
+    assert PROJECT["urls"]["Repository"].startswith("https://github.com/")
+    package_data = PYPROJECT["tool"]["setuptools"]["package-data"]["rnn_utils"]
+    assert "data/*.tsv" in package_data
+    for split in ("train", "test"):
+        assert (ROOT / "rnn_utils" / "data" / f"tech_ner_{split}.tsv").is_file()
+
+
+def test_book_builds_the_site_and_ci_installs_chromium_before_make_test():
+    makefile = (ROOT / "Makefile").read_text()
+    book = re.search(r"^book:.*\n\t(.+)$", makefile, re.M).group(1)
+    assert "scripts/build_site.py" in book  # from the stored outputs: nothing is executed
+    for target in ("student", "autograde"):
+        assert re.search(rf"^{target}:", makefile, re.M), target
+    ci = (ROOT / ".ci" / "run").read_text()
+    install = ci.index("apt-get install -y")
+    assert (
+        'CI:-}" == "true"' in ci and "chromium" in ci[install:] and install < ci.index("make test")
+    )
