@@ -53,8 +53,8 @@ student: $(STAMP)  ## assignment versions of every notebook (nbgrader) in build/
 	$(PY) scripts/assignments.py release --out build/student
 
 autograde: $(STAMP)  ## grade one notebook: make autograde SUBMISSION=path/to/NN_name.ipynb
-	@test -n "$(SUBMISSION)" || { echo "usage: make autograde SUBMISSION=path/to/NN_name.ipynb"; exit 2; }
-	$(PY) scripts/assignments.py autograde "$(SUBMISSION)"
+	@test -n "$(SUBMISSION)" || { echo "usage: make autograde SUBMISSION=path/to/NN_name.ipynb [NOTEBOOK=NN_name]"; exit 2; }
+	$(PY) scripts/assignments.py autograde "$(SUBMISSION)" $(if $(NOTEBOOK),--notebook $(NOTEBOOK))
 
 bench: $(STAMP)  ## benchmarks: tables of ours vs Keras's built-in layers
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

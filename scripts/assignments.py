@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -44,6 +45,8 @@ QUIZ_STUB = (
     '# answers["question-id"] = "b"'
 )
 CELL_TIMEOUT = 600
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+MAX_HINT_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -200,12 +203,20 @@ def _order(grade_id: str) -> tuple:
 
 
 def _errors_by_grade_id(nb: dict) -> dict[str, str]:
+    """Per graded cell, the error it raised; a bare ``assert`` is described by its line."""
     found = {}
     for cell in nb["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         for out in cell.get("outputs", []):
             if grade_id and out.get("output_type") == "error":
-                found[grade_id] = f"{out.get('ename')}: {out.get('evalue')}".strip().rstrip(":")
+                message = (out.get("evalue") or "").strip()
+                if not message:
+                    traceback = ANSI.sub("", "\n".join(out.get("traceback", [])))
+                    failing = [line for line in traceback.splitlines() if "---->" in line]
+                    where = failing[-1].split("---->", 1)[1] if failing else ""
+                    line = re.match(r"\s*(\d+)\s+(.*)", where)
+                    message = f"failed at line {line[1]}: {line[2].strip()}" if line else ""
+                found[grade_id] = f"{out.get('ename')}: {message}".rstrip(": ")
     return found
 
 
@@ -235,9 +246,18 @@ def release(names: list[str], out: Path, quiet: bool = False) -> list[Path]:
     return written
 
 
+def course_notebook_for(submission: Path) -> str:
+    """The course notebook a submitted file answers: its name is in the file name
+    (``alice-01_notation.ipynb``) or the file name starts with its number (``01_mine.ipynb``)."""
+    stems = [p.stem for p in meta.notebook_paths()]
+    found = [stem for stem in stems if stem in submission.stem]
+    found = found or [stem for stem in stems if submission.stem.startswith(stem[:3])]
+    return found[0] if len(found) == 1 else submission.stem
+
+
 def autograde(submission: Path, name: str | None = None) -> list[GradedCell]:
     """Grade one submitted notebook against the repository's version of it."""
-    name = name or submission.stem
+    name = name or course_notebook_for(submission)
     (path,) = _select([name])
     with tempfile.TemporaryDirectory(prefix="nbgrader-course-") as tmp:
         course = Course(Path(tmp))
@@ -246,21 +266,25 @@ def autograde(submission: Path, name: str | None = None) -> list[GradedCell]:
 
 
 def score_table(cells: list[GradedCell]) -> str:
+    """One row per graded cell; under a failed one, the hint its error gives."""
     width = max([len(c.grade_id) for c in cells] + [10])
     lines = [f"{'cell':<{width}}  score  result", f"{'-' * width}  -----  ------"]
     for c in cells:
-        result = "passed" if c.score >= c.max_score else _hint(c.error)
+        hint = [] if c.score >= c.max_score else _hint(c.error)
+        result = hint[0] if hint else "passed"
         lines.append(f"{c.grade_id:<{width}}  {c.score:g}/{c.max_score:g}    {result}")
+        lines += [f"{'':<{width}}           {more}" for more in hint[1:MAX_HINT_LINES]]
     total, maximum = sum(c.score for c in cells), sum(c.max_score for c in cells)
     lines.append(f"{'total':<{width}}  {total:g}/{maximum:g}")
     return "\n".join(lines)
 
 
-def _hint(error: str) -> str:
+def _hint(error: str) -> list[str]:
     if error.startswith("NotImplementedError"):
-        return "not answered yet (the stub raises NotImplementedError)"
-    first = error.splitlines()[0] if error else "failed (no error recorded: is the cell missing?)"
-    return first if len(first) <= 160 else first[:157] + "..."
+        return ["not answered yet (the stub raises NotImplementedError)"]
+    if not error:
+        return ["failed (no error recorded: is the cell missing?)"]
+    return [line.strip() for line in error.splitlines() if line.strip()]
 
 
 def _select(names: list[str]) -> list[Path]:
@@ -274,7 +298,7 @@ def _select(names: list[str]) -> list[Path]:
         if stem not in by_stem:
             raise SystemExit(
                 f"{name!r} is not a course notebook; choose one of {sorted(by_stem)} "
-                "(autograde: name the file NN_name.ipynb or pass --notebook NN_name)"
+                "(autograde: name the file NN_name.ipynb or pass NOTEBOOK=NN_name to make)"
             )
         chosen.append(by_stem[stem])
     return chosen
@@ -297,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.submission.is_file():
         raise SystemExit(f"no such file: {args.submission}")
     cells = autograde(args.submission, args.notebook)
+    name = args.notebook or course_notebook_for(args.submission)
+    print(f"{args.submission} graded as {name}.ipynb")
     print(score_table(cells))
     return 0
 

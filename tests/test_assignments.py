@@ -191,3 +191,12 @@ def test_unanswered_release_runs_to_the_end_and_scores_zero_on_checks_only(
     )
     last = [c for c in graded["cells"] if c["cell_type"] == "code"][-1]
     assert last.get("execution_count"), "the notebook ran to its last cell"
+
+
+def test_a_submission_is_matched_to_its_course_notebook_by_file_name():
+    first = NOTEBOOKS[0].stem
+    for submitted in (f"{first}.ipynb", f"alice-{first}.ipynb", f"{first} (1).ipynb"):
+        assert assignments.course_notebook_for(Path(submitted)) == first
+    assert assignments.course_notebook_for(Path("homework.ipynb")) == "homework"
+    with pytest.raises(SystemExit, match="NOTEBOOK=NN_name"):
+        assignments.autograde(Path("homework.ipynb"))
