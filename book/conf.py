@@ -56,6 +56,7 @@ mathjax2_config = {
 html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_js_files = ["course.js"]
 html_favicon = "_static/favicon.svg"
 html_copy_source = False  # the download link serves the original notebook instead
 html_show_sourcelink = False
@@ -73,3 +74,8 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 html_context = {"default_mode": "light"}
+
+
+def setup(app):
+    # MathJax on every page, the search page included: its result snippets quote math
+    app.set_html_assets_policy("always")

@@ -165,6 +165,16 @@ async () => {
 """
 
 
+SNIPPETS_JS = """
+() => {
+  const clone = document.getElementById('search-results').cloneNode(true);
+  clone.querySelectorAll('script, .MathJax_Preview, .MathJax, .MJX_Assistive_MathML')
+       .forEach(el => el.remove());
+  return clone.textContent;
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def visits(site, server, browser):
     """Open every page once; return {page name: facts} and every request the browser made."""
@@ -286,8 +296,10 @@ def _search_term() -> str:
     pytest.fail("no search term found in the notebooks")
 
 
-def test_search_finds_the_notebook_with_the_term(server, browser):
-    term = _search_term()
+@pytest.mark.parametrize("kind", ["term", "math"])
+def test_search_finds_the_notebooks_and_typesets_the_snippets(kind, server, browser):
+    """The primary term ('forget gate'), and 'tanh', whose snippets quote math."""
+    term = _search_term() if kind == "term" else "tanh"
     expected = {
         f"{p.stem}.html"
         for p in NOTEBOOKS
@@ -296,12 +308,17 @@ def test_search_finds_the_notebook_with_the_term(server, browser):
     page = browser.new_page()
     page.goto(server + "search.html?q=" + term.replace(" ", "+"), wait_until="load")
     page.wait_for_function(
-        "document.querySelector('#search-results .search-summary')?.textContent.length > 0",
-        timeout=30_000,
+        "document.getElementById('search-results')?.dataset.mathQueued === 'yes'", timeout=40_000
     )
-    hits = page.eval_on_selector_all(
-        "#search-results ul.search li a", "els => els.map(a => a.href)"
-    )
+    page.wait_for_function(MATHJAX_DONE_JS, timeout=MATHJAX_TIMEOUT_MS)
+    links = "els => els.map(a => a.href)"
+    hits = page.eval_on_selector_all("#search-results ul.search li a", links)
+    snippets = page.evaluate(SNIPPETS_JS)
+    typeset = page.eval_on_selector_all("#search-results .MathJax", "els => els.length")
     page.close()
     found = {urlparse(h).path.rsplit("/", 1)[-1] for h in hits}
     assert found & expected, f"search for {term!r} found {sorted(found)}"
+    raw = re.findall(r"\\\(.{1,80}?\\\)", snippets)
+    assert raw == [], f"untypeset math in the search results: {raw[:3]}"
+    if kind == "math":
+        assert typeset > 0, "the snippets about tanh quote math, typeset by MathJax"
