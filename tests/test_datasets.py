@@ -217,7 +217,7 @@ def test_tech_ner_missing_file_and_bad_split(tmp_path):
         tech_ner("train", data_dir=tmp_path)
     with pytest.raises(ValueError, match="split"):
         tech_ner("valid")
-    assert DATA_DIR == REPO / "data"
+    assert DATA_DIR == REPO / "rnn_utils" / "data"  # package data: it reaches an installed wheel
 
 
 def test_generator_reproduces_committed_files_byte_for_byte(tmp_path):
@@ -227,4 +227,4 @@ def test_generator_reproduces_committed_files_byte_for_byte(tmp_path):
     )
     for split in ("train", "test"):
         name = f"tech_ner_{split}.tsv"
-        assert (tmp_path / name).read_bytes() == (REPO / "data" / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == (REPO / "rnn_utils" / "data" / name).read_bytes()
