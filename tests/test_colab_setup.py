@@ -169,9 +169,6 @@ def test_applied_setup_cells_print_exactly_their_stored_outputs(applied_copies):
         assert visible(ran) == visible(stored)
 
 
-@pytest.mark.xfail(
-    strict=False, reason="applied by scripts/colab_setup.py after the notebooks land"
-)
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_notebook_has_the_colab_badge_and_install_lines(path):
     nb = meta.read_notebook(path)
