@@ -190,7 +190,7 @@ def train_adding(
     if shape[1:] != (T, 2) and shape[1:] != (None, 2):
         raise ValueError(f"model must take inputs of shape (batch, {T}, 2), got {shape}.")
     x_held, y_held = adding_problem(_check_int("n_heldout", n_heldout, 2), T, HELDOUT_SEED)
-    run = AddingRun(baseline_mse=float(np.mean((y_held - y_held.mean()) ** 2)))
+    run = AddingRun(baseline_mse=adding_baseline_mse(T, n_heldout))
     keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=clipnorm), loss="mse")
     start = time.perf_counter()

@@ -21,7 +21,13 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from rnn_utils.seq2seq.metrics import closest_reference
+from rnn_utils.seq2seq.metrics import (
+    check_references,
+    closest_reference,
+    is_correct,
+    phoneme_error_rate,
+    word_error_rate,
+)
 
 __all__ = [
     "GAP",
@@ -39,33 +45,6 @@ def _check_lengths(**named):
     sizes = {name: len(value) for name, value in named.items()}
     if len(set(sizes.values())) > 1:
         raise ValueError(f"expected one entry per word in each argument, got sizes {sizes}.")
-
-
-def _check_references(references):
-    for i, options in enumerate(references):
-        if isinstance(options, str) or not options or isinstance(options[0], str):
-            raise ValueError(
-                f"references[{i}] must be a non-empty list of pronunciations (each a sequence "
-                f"of phonemes), got {options!r}."
-            )
-
-
-def is_correct(predictions, references) -> np.ndarray:
-    """Boolean array: does each prediction equal one of its word's references?
-
-    Example:
-    >>> is_correct([("F", "IY"), ("T",)], [[("F", "IY")], [("D",)]]).tolist()
-    [True, False]
-    """
-    _check_lengths(predictions=predictions, references=references)
-    _check_references(references)
-    return np.array(
-        [
-            tuple(p) in {tuple(r) for r in options}
-            for p, options in zip(predictions, references, strict=True)
-        ],
-        dtype=bool,
-    )
 
 
 def error_rates_by_length(words, predictions, references) -> dict[int, dict[str, float]]:
@@ -88,21 +67,18 @@ def error_rates_by_length(words, predictions, references) -> dict[int, dict[str,
     {'words': 2, 'wer': 0.5, 'per': 0.5}
     """
     _check_lengths(words=words, predictions=predictions, references=references)
-    correct = is_correct(predictions, references)
-    totals: dict[int, list[float]] = {}
-    for word, prediction, options, right in zip(
-        words, predictions, references, correct, strict=True
-    ):
-        distance, reference = closest_reference(prediction, options)
-        row = totals.setdefault(len(word), [0, 0, 0, 0])
-        row[0] += 1
-        row[1] += not right
-        row[2] += distance
-        row[3] += len(reference)
-    return {
-        length: {"words": n, "wer": wrong / n, "per": dist / max(ref_len, 1)}
-        for length, (n, wrong, dist, ref_len) in sorted(totals.items())
-    }
+    groups: dict[int, list[int]] = {}
+    for i, word in enumerate(words):
+        groups.setdefault(len(word), []).append(i)
+    rates = {}
+    for length, rows in sorted(groups.items()):
+        preds, refs = [predictions[i] for i in rows], [references[i] for i in rows]
+        rates[length] = {
+            "words": len(rows),
+            "wer": word_error_rate(preds, refs),
+            "per": phoneme_error_rate(preds, refs),
+        }
+    return rates
 
 
 def positionwise_error(predictions, targets, max_positions: int | None = None) -> np.ndarray:
@@ -150,8 +126,7 @@ def confusion_counts(predictions, references) -> Counter:
     >>> sorted(confusion_counts([("F", "AY", "N", "Z")], [[("F", "IY", "N")]]).items())
     [(('-', 'Z'), 1), (('IY', 'AY'), 1)]
     """
-    _check_lengths(predictions=predictions, references=references)
-    _check_references(references)
+    check_references(predictions, references)
     counts: Counter = Counter()
     for prediction, options in zip(predictions, references, strict=True):
         _, reference = closest_reference(prediction, options)

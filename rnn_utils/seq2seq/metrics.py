@@ -13,23 +13,49 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["closest_reference", "phoneme_error_rate", "word_error_rate"]
+__all__ = [
+    "check_references",
+    "closest_reference",
+    "is_correct",
+    "phoneme_error_rate",
+    "word_error_rate",
+]
 
 
-def _check(predictions, references):
+def check_references(predictions, references):
+    """Raise a clear error unless there is one prediction and one non-empty list of
+    pronunciations per word."""
     if len(predictions) != len(references):
         raise ValueError(
             f"got {len(predictions)} predictions for {len(references)} words; "
             "expected one prediction per word."
         )
     for i, options in enumerate(references):
-        if not options or isinstance(options[0], str):
+        if isinstance(options, str) or not options or isinstance(options[0], str):
             raise ValueError(
                 f"references[{i}] must be a non-empty list of pronunciations (each a sequence "
                 f"of phonemes), got {options!r}."
             )
+
+
+def is_correct(predictions, references) -> np.ndarray:
+    """Boolean array: does each prediction equal one of its word's references?
+
+    Example:
+    >>> is_correct([("F", "IY"), ("T",)], [[("F", "IY")], [("D",)]]).tolist()
+    [True, False]
+    """
+    check_references(predictions, references)
+    return np.array(
+        [
+            tuple(p) in {tuple(r) for r in options}
+            for p, options in zip(predictions, references, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def closest_reference(prediction: Sequence[str], options: Sequence[Sequence[str]]):
@@ -54,11 +80,7 @@ def word_error_rate(predictions, references) -> float:
     >>> word_error_rate([("F", "IY"), ("T", "UW")], [[("F", "IY")], [("T", "Y", "UW")]])
     0.5
     """
-    _check(predictions, references)
-    wrong = sum(
-        tuple(p) not in {tuple(r) for r in options}
-        for p, options in zip(predictions, references, strict=True)
-    )
+    wrong = int(np.sum(~is_correct(predictions, references)))
     return wrong / max(len(predictions), 1)
 
 
@@ -69,7 +91,7 @@ def phoneme_error_rate(predictions, references) -> float:
     >>> phoneme_error_rate([("F", "IY", "N")], [[("F", "IY", "N", "IH", "K", "S")]])
     0.5
     """
-    _check(predictions, references)
+    check_references(predictions, references)
     errors = length = 0
     for prediction, options in zip(predictions, references, strict=True):
         distance, reference = closest_reference(prediction, options)
