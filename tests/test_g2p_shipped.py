@@ -52,6 +52,9 @@ def test_the_output_depends_on_the_input_word(g2p):
     predictions = g2p.predict(words, beam_width=4)
     assert len(set(predictions)) == len(words)
     assert predictions[2] == ("K", "AE", "T") and predictions[3] == ("D", "AO", "G")
+    # what the README, the module docstring and notebook 08 show for these two words
+    assert predictions[0] == ("F", "IY", "N", "IH", "K", "S")
+    assert predictions[1] == ("T", "UW", "P", "AH", "L")
 
 
 def test_greedy_decoding_of_the_full_model_equals_step_by_step_inference(g2p):
