@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+from rnn_utils.scratch.bidirectional import *  # noqa: F403  (its __all__: notebook 06)
 from rnn_utils.scratch.bptt import (
     gru_forward,
     gru_loss_and_grads,
