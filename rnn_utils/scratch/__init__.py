@@ -45,6 +45,7 @@ from rnn_utils.scratch.core import (
     sigmoid,
     softmax,
 )
+from rnn_utils.scratch.deep import *  # noqa: F403  (its __all__: notebook 07)
 from rnn_utils.scratch.gradcheck import clip_gradients, gradient_check
 from rnn_utils.scratch.gru import gru_cell_backward, gru_cell_forward
 from rnn_utils.scratch.keras_weights import from_keras_weights, to_keras_weights
