@@ -10,6 +10,10 @@ The test split uses entity names and templates never seen in training. Sentences
 ``needs_right_context`` have an entity whose type only the words AFTER it reveal
 ("Swift is a programming language" vs "Swift sells software to banks"): score them separately to
 measure what a bidirectional RNN gains over a left-to-right one.
+
+The tagger helpers at the end (``tagger_data``, ``build_tagger``, ``train_tagger``,
+``predict_tags``, ``f1_by_group``, ``right_context_probe``) hold notebook 02's tagger setup so
+that notebook 06 compares left-to-right and bidirectional taggers on exactly the same footing.
 """
 
 from __future__ import annotations
@@ -227,3 +231,159 @@ def entity_f1(true_tags: list[list[str]], pred_tags: list[list[str]]) -> float:
         if len(t) != len(p):
             raise ValueError(f"Sentence {i}: {len(t)} true tags but {len(p)} predicted tags.")
     return float(f1_score([list(t) for t in true_tags], [list(p) for p in pred_tags]))
+
+
+# --------------------------------------------------------------------------- taggers (02, 06)
+
+
+class TaggerData(NamedTuple):
+    """Notebook 02's tagger setup, in one place: the splits, the word vocabulary (training
+    words seen at least twice; rarer ones are ``<unk>``) and the padded arrays.
+
+    ``x_*``/``y_*`` are int32 (m, T) word and tag ids, ``mask_*`` bool (m, T); ``T`` is the
+    longest sentence of either split."""
+
+    train: TechNER
+    test: TechNER
+    words: Vocabulary
+    T: int
+    x_train: np.ndarray
+    y_train: np.ndarray
+    mask_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    mask_test: np.ndarray
+
+
+def tagger_data(min_count: int = 2) -> TaggerData:
+    """Load both splits and pad them for a Keras tagger (the setup of notebook 02).
+
+    Example:
+
+    >>> data = tagger_data()
+    >>> data.x_train.shape, data.x_test.shape, len(data.words)
+    ((2400, 16), (600, 16), 238)
+    """
+    train, test = tech_ner("train"), tech_ner("test")
+    words = train.word_vocabulary(min_count=min_count)
+    T = max(len(sentence) for sentence in train.tokens + test.tokens)
+    return TaggerData(train, test, words, T, *train.arrays(words, T), *test.arrays(words, T))
+
+
+def build_tagger(recurrent_layer, vocab_size: int, embedding_dim: int = 32, lr: float = 0.01):
+    """A compiled many-to-many tagger: ``Embedding(mask_zero=True)`` → ``recurrent_layer`` →
+    ``Dense`` softmax over ``<pad>`` and the five tags (ŷ<t> for every x<t>).
+
+    Args:
+        recurrent_layer: a sequence layer with ``return_sequences=True`` (e.g. ``GRU(32, ...)``
+            or ``Bidirectional(GRU(20, ...))``); the padding mask reaches it from the embedding.
+        vocab_size: number of word ids (``len(words)``).
+        embedding_dim: size of the word vectors.
+        lr: Adam's learning rate.
+
+    Returns:
+        A ``keras.Sequential`` compiled with sparse categorical cross-entropy (masked tokens
+        do not count) and accuracy.
+    """
+    from rnn_utils import import_keras_quietly
+
+    keras = import_keras_quietly()
+    if not getattr(recurrent_layer, "return_sequences", False):
+        raise ValueError("build_tagger needs a layer with return_sequences=True (one ŷ<t> per t).")
+    if not isinstance(vocab_size, int) or vocab_size < 2:
+        raise ValueError(f"vocab_size must be an int >= 2, got {vocab_size!r}.")
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding"),
+            recurrent_layer,
+            keras.layers.Dense(len(TAGS) + 1, activation="softmax", name="tags"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(lr),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def train_tagger(model, data: TaggerData, epochs: int = 3, batch_size: int = 64) -> list[float]:
+    """Fit ``model`` on the training split, one silent epoch at a time.
+
+    Returns:
+        The wall-clock seconds of each epoch (the first includes building the graph).
+    """
+    import time
+
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}.")
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.fit(data.x_train, data.y_train, epochs=1, batch_size=batch_size, verbose=0)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def predict_tags(model, tokens: list[list[str]], words: Vocabulary) -> list[list[str]]:
+    """The most probable tag of every token of every sentence (padding is masked)."""
+    from rnn_utils import import_keras_quietly
+
+    keras = import_keras_quietly()
+    x, mask = words.pad_batch(tokens)
+    tag_ids = keras.ops.convert_to_numpy(keras.ops.argmax(model(x), axis=-1))
+    return TechNER.tags_from_ids(tag_ids, mask)
+
+
+def f1_by_group(data: TechNER, predicted: list[list[str]]) -> dict[str, float]:
+    """Entity F1 overall, on the ``needs_right_context`` sentences and on the rest."""
+    if len(predicted) != len(data):
+        raise ValueError(f"{len(data)} sentences but {len(predicted)} predictions.")
+    groups = {
+        "all": np.ones(len(data), bool),
+        "needs right context": data.needs_right_context,
+        "rest": ~data.needs_right_context,
+    }
+    return {
+        name: entity_f1(
+            [data.tags[i] for i in np.flatnonzero(rows)],
+            [predicted[i] for i in np.flatnonzero(rows)],
+        )
+        for name, rows in groups.items()
+    }
+
+
+def right_context_probe(model, data: TechNER, words: Vocabulary, max_words: int = 6):
+    """How much right context does a tagger need? Cut every right-context sentence k words
+    after each of its entities and check the tag of the entity's first word.
+
+    Args:
+        model: a trained tagger.
+        data: sentences (only those flagged ``needs_right_context`` are used).
+        words: the tagger's word vocabulary.
+        max_words: the largest k tried (the full sentences are scored too).
+
+    Returns:
+        ``(ks, accuracy)``: ``ks`` = 0, 1, …, max_words and accuracy (max_words + 2,): the
+        share of entities whose first tag (``B-ORG``/``B-TECH``) is right when the tagger
+        reads the sentence up to k words after the entity; the last entry is for the whole
+        sentence.
+    """
+    if not isinstance(max_words, int) or max_words < 0:
+        raise ValueError(f"max_words must be an int >= 0, got {max_words!r}.")
+    cases = []  # (tokens, start, end, true first tag)
+    for tokens, tags, flag in zip(data.tokens, data.tags, data.needs_right_context, strict=True):
+        if flag:
+            cases += [(tokens, start, end, tags[start]) for start, end, _ in _spans(tags)]
+    if not cases:
+        raise ValueError("no sentence needs right context in this data.")
+    accuracy = []
+    for k in [*range(max_words + 1), None]:
+        cut = [tokens if k is None else tokens[: end + k] for tokens, _, end, _ in cases]
+        predicted = predict_tags(model, cut, words)
+        right = [
+            pred[start] == tag for pred, (_, start, _, tag) in zip(predicted, cases, strict=True)
+        ]
+        accuracy.append(float(np.mean(right)))
+    return np.arange(max_words + 1), np.array(accuracy)
