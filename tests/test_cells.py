@@ -54,13 +54,6 @@ def test_cell_inside_keras_rnn_matches_builtin(ours, theirs, kwargs):
     assert h.record("output", err) <= 1e-5
 
 
-def test_dropout_is_rejected_clearly():
-    with pytest.raises(ValueError, match="`recurrent_dropout` is not supported"):
-        LSTMCell(3, recurrent_dropout=0.2)
-    with pytest.raises(ValueError, match="`dropout` is not supported"):
-        LSTM(3, dropout=0.5)
-
-
 def test_cell_config_round_trip():
     for cell in [SimpleRNNCell(3, activation="relu"), GRUCell(3, reset_after=False),
                  LSTMCell(3, peephole=True, unit_forget_bias=False)]:  # fmt: skip

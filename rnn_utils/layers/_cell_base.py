@@ -12,10 +12,20 @@ the sequence layers fast:
 - ``recurrent_step(x_proj, states)``: the recurrent half, one fused matmul ``a<t-1>·recurrent
   kernel`` plus the gate nonlinearities; ``with_gates=True`` also returns the gate activations
   (for ``layer.trace``).
+
+Dropout is variational (Gal & Ghahramani 2016), as in Keras: one mask on x<t> and one on the
+a<t-1> that enters the recurrent matmuls, drawn once per sequence and applied at every step, in
+training only. The cells inherit Keras's ``DropoutRNNCell`` (masks cached per call), so they also
+work inside ``keras.layers.RNN``. Keras draws a separate mask per gate when
+``recurrent_dropout > 0`` (its "implementation 1"); ours share one mask per tensor across the
+gates (as Keras does for x<t> otherwise), the same scheme with fewer random numbers.
 """
 
 import keras
 from keras import ops
+from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell  # Keras's mask cache (3.x)
+
+RECURRENT_MASK = "recurrent_dropout_mask"  # key of the a<t-1> mask in a step's weights
 
 
 def check_units(units):
@@ -27,17 +37,23 @@ def check_units(units):
     return units
 
 
-def _check_no_dropout(dropout, recurrent_dropout):
-    for name, value in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-        if value:
-            raise ValueError(
-                f"`{name}` is not supported by rnn_utils cells (got {value}); use 0.0, or put "
-                "`keras.layers.Dropout` between layers (see `DeepRNN(dropout=...)`)."
-            )
+def check_rate(value, name):
+    """Return ``value`` as a float if it is a dropout rate in [0, 1), else raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"`{name}` must be a dropout rate in [0, 1), got {value!r}.")
+    return float(value)
 
 
-class RecurrentCell(keras.layers.Layer):
-    """Shared plumbing: arguments, weights, config. Subclasses define the step math."""
+def named_arguments(frame_locals):
+    """The arguments of an explicit Keras-style ``__init__`` signature, to forward by name.
+
+    The cells and layers spell out the built-ins' signatures (same names, order and defaults,
+    so positional calls written for Keras work too) and pass ``named_arguments(locals())`` on."""
+    return {k: v for k, v in frame_locals.items() if k not in ("self", "kwargs", "__class__")}
+
+
+class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
+    """Shared plumbing: arguments, weights, dropout masks, config. Subclasses define the math."""
 
     gate_count = 1  # number of stacked blocks in kernel / recurrent_kernel
 
@@ -57,11 +73,16 @@ class RecurrentCell(keras.layers.Layer):
         bias_constraint=None,
         dropout=0.0,
         recurrent_dropout=0.0,
+        seed=None,
         **kwargs,
     ):
+        kwargs.pop("implementation", None)  # Keras 2's kernel layout switch: accepted, no-op
         super().__init__(**kwargs)
         self.units = check_units(units)
-        _check_no_dropout(dropout, recurrent_dropout)
+        self.dropout = check_rate(dropout, "dropout")
+        self.recurrent_dropout = check_rate(recurrent_dropout, "recurrent_dropout")
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
@@ -150,8 +171,29 @@ class RecurrentCell(keras.layers.Layer):
         return []
 
     def recurrent_step(self, x_proj, states, weights=None, with_gates=False):
-        """Recurrent half of one step; ``weights`` defaults to ``self.step_weights()``."""
+        """Recurrent half of one step; ``weights`` defaults to ``self.step_weights()``.
+
+        If ``weights`` holds a ``RECURRENT_MASK``, a<t-1> is multiplied by it before every
+        recurrent matmul (recurrent dropout); the carried state itself is never masked."""
         raise NotImplementedError
+
+    @staticmethod
+    def recurrent_input(a_prev, weights):
+        """a<t-1> as the recurrent matmuls read it: times the recurrent dropout mask, if any."""
+        mask = weights.get(RECURRENT_MASK)
+        return a_prev if mask is None else a_prev * mask
+
+    def dropout_masks(self, inputs, states, training):
+        """``(mask on x<t>, mask on a<t-1>)`` for one sequence or step; None when not in use.
+
+        Each mask is (batch, features) with entries 0 or 1/(1 − rate), drawn from the cell's
+        seed generator once per call of the layer and reused at every time step."""
+        if not training:
+            return None, None
+        x_step = inputs[:, 0, :] if len(inputs.shape) == 3 else inputs
+        x_mask = self.get_dropout_mask(x_step) if self.dropout else None
+        a_mask = self.get_recurrent_dropout_mask(states[0]) if self.recurrent_dropout else None
+        return x_mask, a_mask
 
     def _is_default(self, *pairs):
         """True on TensorFlow when the activations are the ones ``_fused`` differentiates."""
@@ -172,9 +214,14 @@ class RecurrentCell(keras.layers.Layer):
         return None
 
     def call(self, inputs, states, training=False):
+        """One step, for ``keras.layers.RNN(cell)``: it caches the dropout masks per sequence."""
         states = list(states) if isinstance(states, (list, tuple)) else [states]
-        output, new_states = self.recurrent_step(self.project_inputs(inputs), states)
-        return output, new_states
+        x_mask, a_mask = self.dropout_masks(inputs, states, training)
+        weights = self.step_weights()
+        if a_mask is not None:
+            weights[RECURRENT_MASK] = a_mask
+        inputs = inputs if x_mask is None else inputs * x_mask
+        return self.recurrent_step(self.project_inputs(inputs), states, weights)
 
     def get_initial_state(self, batch_size=None):
         sizes = self.state_size if isinstance(self.state_size, list) else [self.state_size]
@@ -185,7 +232,7 @@ class RecurrentCell(keras.layers.Layer):
         ser = keras.saving.serialize_keras_object
         config = {
             "units": self.units,
-            "activation": ser(self.activation),
+            "activation": keras.activations.serialize(self.activation),
             "use_bias": self.use_bias,
             "kernel_initializer": ser(self.kernel_initializer),
             "recurrent_initializer": ser(self.recurrent_initializer),
@@ -196,6 +243,9 @@ class RecurrentCell(keras.layers.Layer):
             "kernel_constraint": ser(self.kernel_constraint),
             "recurrent_constraint": ser(self.recurrent_constraint),
             "bias_constraint": ser(self.bias_constraint),
+            "dropout": self.dropout,
+            "recurrent_dropout": self.recurrent_dropout,
+            "seed": self.seed,
         }
         return {**super().get_config(), **config}
 
@@ -208,5 +258,5 @@ class GatedCell(RecurrentCell):
         self.recurrent_activation = keras.activations.get(recurrent_activation)
 
     def get_config(self):
-        ser = keras.saving.serialize_keras_object
-        return {**super().get_config(), "recurrent_activation": ser(self.recurrent_activation)}
+        recurrent = keras.activations.serialize(self.recurrent_activation)
+        return {**super().get_config(), "recurrent_activation": recurrent}

@@ -2,24 +2,26 @@
 
 Private: import the layers from :mod:`rnn_utils.layers`. :class:`SequenceLayer` validates inputs,
 builds initial states, runs its cell over time with :func:`rnn_utils.layers._loop.run_recurrence`
-(or the cell's hand-written BPTT when training), and handles masks, ``trace`` and config. For
-speed the layer projects the inputs of all time steps with ONE matmul (x<t>·W_ax^T for every t)
-before the time loop, leaving one fused recurrent matmul per step.
+(or the cell's hand-written BPTT when training), and handles masks, dropout, ``stateful``,
+``trace`` and config. For speed the layer projects the inputs of all time steps with ONE matmul
+(x<t>·W_ax^T for every t) before the time loop, leaving one fused recurrent matmul per step.
 """
 
 import keras
 from keras import ops
+from keras.src.utils.tracking import no_automatic_dependency_tracking
 
-from rnn_utils.layers._cell_base import check_units
+from rnn_utils.layers._cell_base import RECURRENT_MASK, check_units
 from rnn_utils.layers._loop import run_recurrence
 
 SERIALIZABLE = keras.saving.register_keras_serializable(package="rnn_utils")
 _CELL_ARGS = (
     "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
     "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
-    "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout",
-    "recurrent_activation", "reset_after", "unit_forget_bias", "peephole",
+    "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed",
+    "recurrent_activation", "reset_after", "unit_forget_bias", "peephole", "implementation",
 )  # fmt: skip
+_USE_CUDNN = ("auto", True, False)
 
 
 def check_sequence_shape(shape, layer_name):
@@ -43,6 +45,9 @@ class SequenceLayer(keras.layers.Layer):
         return_sequences=False,
         return_state=False,
         go_backwards=False,
+        stateful=False,
+        unroll=False,
+        use_cudnn="auto",
         zero_output_for_mask=False,
         **kwargs,
     ):
@@ -53,11 +58,19 @@ class SequenceLayer(keras.layers.Layer):
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
+        self.stateful = bool(stateful)
+        self.unroll = bool(unroll)  # accepted for Keras code; the loop picks its own unrolling
+        if use_cudnn not in _USE_CUDNN:
+            raise ValueError(f'`use_cudnn` must be "auto", True or False, got {use_cudnn!r}.')
+        self.use_cudnn = use_cudnn  # accepted for Keras code; the layers never call cuDNN
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.supports_masking = True
+        self.states = None  # the carried states when stateful (variables, not weights)
         # On TensorFlow only the hand-written BPTT path trains under XLA (the gradient of
         # keras.ops.scan has no static loop bound there): tell Keras's jit_compile="auto".
-        self.supports_jit = keras.backend.backend() != "tensorflow" or self.cell.has_fused_bptt
+        self.supports_jit = keras.backend.backend() != "tensorflow" or (
+            self.cell.has_fused_bptt and not self.cell.recurrent_dropout
+        )
 
     @property
     def state_count(self):
@@ -69,6 +82,31 @@ class SequenceLayer(keras.layers.Layer):
             raise ValueError(f"{self.name}: the feature size (last axis) must be known.")
         if not self.cell.built:
             self.cell.build((inputs_shape[0], inputs_shape[-1]))
+        if self.stateful and self.states is None:
+            if inputs_shape[0] is None:
+                raise ValueError(
+                    f"{self.name}: stateful=True needs a fixed batch size, got input shape "
+                    f"{tuple(inputs_shape)}; use keras.Input(batch_shape=(batch, T, n_x))."
+                )
+            self._create_state_variables(int(inputs_shape[0]))
+
+    @no_automatic_dependency_tracking  # carried states are not weights (as in Keras)
+    def _create_state_variables(self, batch_size):
+        self.states = [
+            keras.Variable(s, trainable=False, name="rnn_state")
+            for s in self.cell.get_initial_state(batch_size)
+        ]
+
+    def reset_state(self):
+        """Set the carried states of a ``stateful`` layer back to zeros."""
+        if not self.stateful:
+            raise ValueError(f"{self.name}: reset_state() needs a layer built with stateful=True.")
+        for variable in self.states or []:
+            variable.assign(ops.zeros_like(variable))
+
+    def reset_states(self):
+        """Keras 2's name for :meth:`reset_state`."""
+        self.reset_state()
 
     # --- validation ----------------------------------------------------------------------------
     def _check_inputs(self, inputs, mask):
@@ -91,6 +129,15 @@ class SequenceLayer(keras.layers.Layer):
                 )
 
     def _initial_states(self, inputs, initial_state):
+        if initial_state is None and self.stateful:
+            batch = inputs.shape[0]
+            expected = self.states[0].shape[0]
+            if batch is not None and batch != expected:
+                raise ValueError(
+                    f"{self.name}: a stateful layer keeps states for batches of {expected}, "
+                    f"got a batch of {batch}; use the same batch size (and shuffle=False)."
+                )
+            return [ops.convert_to_tensor(v) for v in self.states]
         if initial_state is None:
             return self.cell.get_initial_state(ops.shape(inputs)[0])
         states = (
@@ -115,6 +162,15 @@ class SequenceLayer(keras.layers.Layer):
         self._check_inputs(inputs, mask)
         states = self._initial_states(inputs, initial_state)
         weights = self.cell.step_weights()  # read once, outside the time loop
+        x_mask, a_mask = self.cell.dropout_masks(inputs, states, training)
+        self.cell.reset_dropout_mask()  # fresh masks for the next batch
+        self.cell.reset_recurrent_dropout_mask()
+        if x_mask is not None:
+            inputs = inputs * ops.expand_dims(x_mask, 1)  # the same mask at every step
+        if a_mask is not None:
+            weights[RECURRENT_MASK] = a_mask
+        # The hand-written BPTT has no recurrent mask: with one, autodiff runs the backward pass.
+        fused = training and a_mask is None
         last, sequence, final_states = run_recurrence(
             lambda x_t, states: self.cell.recurrent_step(x_t, states, weights),
             self.cell.project_inputs(inputs),
@@ -125,9 +181,12 @@ class SequenceLayer(keras.layers.Layer):
             initial_state_given=initial_state is not None,
             return_sequences=self.return_sequences,
             fused=(lambda xs, m, init: self.cell.fused_sequence(xs, m, weights, init))
-            if training
+            if fused
             else None,
         )
+        if self.stateful:
+            for variable, state in zip(self.states, final_states, strict=True):
+                variable.assign(ops.cast(state, variable.dtype))
         output = sequence if self.return_sequences else last
         if self.return_state:
             return (output, *final_states)
@@ -202,7 +261,10 @@ class SequenceLayer(keras.layers.Layer):
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,
+            "stateful": self.stateful,
+            "unroll": self.unroll,
             "zero_output_for_mask": self.zero_output_for_mask,
+            "activity_regularizer": keras.saving.serialize_keras_object(self.activity_regularizer),
         }
         return {**super().get_config(), **config, **cell_config}
 
@@ -218,13 +280,25 @@ LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kind
         return_sequences: return a<t> for every t, (batch, T, units), instead of the last one.
         return_state: also return the final state(s) {states}.
         go_backwards: read the sequence from the end; outputs come in that reversed order.
+        stateful: keep the final states of a batch as the initial states of the next (sample i
+            continues sample i: fixed batch size, ``shuffle=False``); ``reset_state()`` zeroes
+            them. Gradients stop at batch borders: truncated BPTT over a long stream.
+        dropout, recurrent_dropout: variational dropout rates, in training only: one mask on
+            x<t> and one on the a<t-1> entering the recurrent matmuls, each drawn once per
+            batch and used at every step (Keras's scheme; ours shares a mask across gates).
+            With ``recurrent_dropout`` the backward pass is autodiff's, not the hand-written
+            BPTT. seed: the masks' seed.
+        unroll, use_cudnn (and ``implementation``): accepted so Keras code runs unchanged;
+            no effect (the loop unrolls short sequences by itself; cuDNN is never called).
         zero_output_for_mask: output zeros (not the previous output) at masked steps.
-        **kwargs: the cell's arguments ({cell}) and base-layer arguments (name, dtype, ...).
+        **kwargs: the cell's other arguments ({cell}, as in Keras) and base-layer arguments
+            (name, dtype, activity_regularizer, ...).
 
     Call arguments:
         inputs: (batch, T, n_x). mask: optional (batch, T) booleans (True = valid step); a
         masked step keeps the state and repeats the previous output (Keras's semantics).
-        training: unused (no dropout inside the layer). initial_state: optional list {states}.
+        training: turns dropout on. initial_state: optional list {states} (overrides the
+        carried states of a stateful layer for this call).
 
     Returns:
         ``output`` or, with ``return_state``, ``(output, {states_tuple})``.

@@ -27,20 +27,23 @@ def check_recurrent(layer, owner, allow_bidirectional=False):
         )
 
 
-def clone_layer(layer, **overrides):
-    """A fresh, unbuilt copy of ``layer`` with some config entries replaced (and a new name)."""
-    config = _SER(layer)
+def override_config(config, **overrides):
+    """Replace entries of a serialized recurrent layer's config (both directions of a
+    ``Bidirectional``) and drop its name and build config: it describes a fresh copy."""
     config.pop("build_config", None)  # the copy is built by its owner
     inner = config["config"]
     inner.pop("name", None)
-    if isinstance(layer, Bidirectional):
+    if config.get("class_name") == "Bidirectional":
         for key in ("layer", "backward_layer"):
-            inner[key].pop("build_config", None)
-            inner[key]["config"].update(overrides)
-            inner[key]["config"].pop("name", None)
+            override_config(inner[key], **overrides)
     else:
         inner.update(overrides)
-    return _DESER(config)
+    return config
+
+
+def clone_layer(layer, **overrides):
+    """A fresh, unbuilt copy of ``layer`` with some config entries replaced (and a new name)."""
+    return _DESER(override_config(_SER(layer), **overrides))
 
 
 def state_count(layer):
@@ -62,11 +65,13 @@ class Bidirectional(keras.layers.Layer):
     Args:
         layer: an rnn_utils ``SimpleRNN``, ``GRU`` or ``LSTM`` (used as a template).
         merge_mode: "concat" (default), "sum", "mul", "ave", or None (return both outputs).
+        weights: optional list of initial weights (forward's, then backward's), as in Keras.
         backward_layer: optional layer for the backward direction; must have the opposite
-            ``go_backwards`` and the same ``return_sequences``/``return_state``.
+            ``go_backwards`` and the same ``return_sequences``/``return_state``/``stateful``.
 
     Call arguments:
-        inputs: (batch, T, n_x). mask: optional (batch, T). training: unused.
+        inputs: (batch, T, n_x). mask: optional (batch, T). training: passed to both layers
+        (their dropout).
         initial_state: optional list, forward states then backward states.
 
     Returns:
@@ -81,7 +86,7 @@ class Bidirectional(keras.layers.Layer):
     (2, 5, 8)
     """
 
-    def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(**kwargs)
         check_recurrent(layer, "Bidirectional")
         if merge_mode not in _MERGE_MODES:
@@ -103,7 +108,7 @@ class Bidirectional(keras.layers.Layer):
                     "Bidirectional: backward_layer must have the opposite `go_backwards` of "
                     f"layer, got {backward_layer.go_backwards} for both."
                 )
-            for attr in ("return_sequences", "return_state"):
+            for attr in ("return_sequences", "return_state", "stateful"):
                 if getattr(backward_layer, attr) != getattr(layer, attr):
                     raise ValueError(
                         f"Bidirectional: layer and backward_layer must have the same `{attr}`."
@@ -111,12 +116,26 @@ class Bidirectional(keras.layers.Layer):
             self.backward_layer = clone_layer(backward_layer, zero_output_for_mask=sequences)
         self.return_sequences = sequences
         self.return_state = layer.return_state
+        self.stateful = layer.stateful
+        self._initial_weights = weights
         self.supports_masking = True
 
     def build(self, inputs_shape, initial_state_shape=None):
         for layer in (self.forward_layer, self.backward_layer):
             if not layer.built:
                 layer.build(inputs_shape)
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def reset_state(self):
+        """Zero the carried states of both directions (stateful layers only)."""
+        self.forward_layer.reset_state()
+        self.backward_layer.reset_state()
+
+    def reset_states(self):
+        """Keras 2's name for :meth:`reset_state`."""
+        self.reset_state()
 
     def _merge(self, y, y_rev):
         if self.merge_mode == "concat":

@@ -6,7 +6,13 @@ Taught in notebook 07.
 import keras
 
 from rnn_utils.layers._layer_base import SERIALIZABLE
-from rnn_utils.layers.bidirectional import Bidirectional, check_recurrent, clone_layer, state_count
+from rnn_utils.layers.bidirectional import (
+    Bidirectional,
+    check_recurrent,
+    clone_layer,
+    override_config,
+    state_count,
+)
 from rnn_utils.layers.gru import GRU
 from rnn_utils.layers.lstm import LSTM
 from rnn_utils.layers.simple_rnn import SimpleRNN
@@ -23,19 +29,23 @@ _CELL_TYPES = {"simple": SimpleRNN, "simplernn": SimpleRNN, "gru": GRU, "lstm": 
 class DeepRNN(keras.layers.Layer):
     """A stack of recurrent layers: a[l]<t> = f(a[l]<t-1>, a[l-1]<t>), with a[0]<t> = x<t>.
 
-    Layer l reads the whole activation sequence of layer l−1. Every layer but the top returns
-    sequences; the top follows ``return_sequences``.
+    Layer l reads the whole activation sequence of layer l−1, so every layer but the top returns
+    sequences (a layer given with ``return_sequences=False`` below the top is copied with True:
+    its a<T> alone could not feed the next layer); the top layer keeps its own
+    ``return_sequences`` unless ``return_sequences`` is given here.
 
     Args:
         layers: list of rnn_utils ``SimpleRNN``/``GRU``/``LSTM``/``Bidirectional`` layers (used
-            as templates: they are copied with the right ``return_sequences``), or None when
-            ``cell_type`` and ``units`` are given.
+            as templates and copied; set ``return_state`` on the DeepRNN, not on them), or None
+            when ``cell_type`` and ``units`` are given.
         cell_type: "simple", "gru" or "lstm" (with ``units``).
         units: list of ints, one per layer (with ``cell_type``).
         dropout: rate of ``keras.layers.Dropout`` applied between layers (training only).
         residual: add a layer's input to its output sequence when their sizes match
             (a[l] = f(...) + a[l-1]); not applied to a top layer that returns only a<T>.
-        return_sequences: whether the top layer returns the full sequence.
+        return_sequences: whether the top layer returns the full sequence; None (default)
+            keeps the top layer's own setting (False with ``cell_type``). A top layer built
+            with ``return_sequences=True`` and ``return_sequences=False`` here is an error.
         return_state: also return every layer's final states, bottom to top, flattened
             (e.g. two LSTMs: ``output, a1, c1, a2, c2``).
         cell_kwargs: dict of cell arguments used with ``cell_type``.
@@ -59,7 +69,7 @@ class DeepRNN(keras.layers.Layer):
         units=None,
         dropout=0.0,
         residual=False,
-        return_sequences=False,
+        return_sequences=None,
         return_state=False,
         cell_kwargs=None,
         **kwargs,
@@ -70,7 +80,7 @@ class DeepRNN(keras.layers.Layer):
             raise ValueError(f"DeepRNN: dropout must be in [0, 1), got {dropout}.")
         self.dropout = float(dropout)
         self.residual = bool(residual)
-        self.return_sequences = bool(return_sequences)
+        self.return_sequences = self._top_returns_sequences(templates[-1], return_sequences)
         self.return_state = bool(return_state)
         last = len(templates) - 1
         self.rnn_layers = [
@@ -82,12 +92,29 @@ class DeepRNN(keras.layers.Layer):
         self.supports_masking = True
 
     @staticmethod
+    def _top_returns_sequences(top, requested):
+        if requested is None:
+            return bool(top.return_sequences)
+        if top.return_sequences and not requested:
+            raise ValueError(
+                "DeepRNN: the top layer was built with return_sequences=True but the DeepRNN "
+                "with return_sequences=False; set it in one place (or leave the DeepRNN's None)."
+            )
+        return bool(requested)
+
+    @staticmethod
     def _templates(layers, cell_type, units, cell_kwargs):
         if layers is not None:
             if not isinstance(layers, (list, tuple)) or not layers:
                 raise TypeError(f"DeepRNN: `layers` must be a non-empty list, got {layers!r}.")
-            for layer in layers:
+            for i, layer in enumerate(layers):
                 check_recurrent(layer, "DeepRNN", allow_bidirectional=True)
+                if layer.return_state:
+                    raise ValueError(
+                        f"DeepRNN: layer {i} was built with return_state=True; pass "
+                        "return_state=True to the DeepRNN instead (it returns every layer's "
+                        "final states)."
+                    )
             return list(layers)
         key = str(cell_type).lower()
         if key not in _CELL_TYPES:
@@ -107,6 +134,15 @@ class DeepRNN(keras.layers.Layer):
             out = layer.compute_output_shape(shape)
             out = out[0] if layer.return_state else out
             shape = (*shape[:-1], out[-1])
+
+    def reset_state(self):
+        """Zero the carried states of every (stateful) layer of the stack."""
+        for layer in self.rnn_layers:
+            layer.reset_state()
+
+    def reset_states(self):
+        """Keras 2's name for :meth:`reset_state`."""
+        self.reset_state()
 
     def _output_size(self, layer):
         if isinstance(layer, Bidirectional):
@@ -165,5 +201,8 @@ class DeepRNN(keras.layers.Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
-        config["layers"] = [_DESER(c, custom_objects=custom_objects) for c in config["layers"]]
+        config["layers"] = [  # templates: DeepRNN itself decides return_state
+            _DESER(override_config(c, return_state=False), custom_objects=custom_objects)
+            for c in config["layers"]
+        ]
         return cls(**config)

@@ -7,7 +7,7 @@ Taught in notebook 04. Keras's ``z`` gate keeps the OLD state, so the seed's upd
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import GatedCell
+from rnn_utils.layers._cell_base import GatedCell, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -47,7 +47,7 @@ class GRUCell(GatedCell):
         activation: for c̃<t>, default ``"tanh"``. recurrent_activation: for the gates,
             default ``"sigmoid"``.
         reset_after: apply r after the recurrent matmul (default True, as Keras and cuDNN).
-        Other arguments: as in ``keras.layers.GRUCell``; dropout arguments must be 0.
+        Other arguments: as in ``keras.layers.GRUCell`` (dropout: see ``rnn_utils.layers``).
 
     Call arguments / Returns: as :class:`SimpleRNNCell`, ``(a<t>, [a<t>])``.
 
@@ -60,8 +60,19 @@ class GRUCell(GatedCell):
 
     gate_count = 3
 
-    def __init__(self, units, reset_after=True, **kwargs):
-        super().__init__(units, **kwargs)
+    # fmt: off
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+        kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+        bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+        bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+        bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True, seed=None,
+        **kwargs,
+    ):
+    # fmt: on
+        arguments = named_arguments(locals())
+        reset_after = arguments.pop("reset_after")
+        super().__init__(**arguments, **kwargs)
         self.reset_after = bool(reset_after)
 
     def _bias_shape(self):
@@ -75,19 +86,20 @@ class GRUCell(GatedCell):
     def recurrent_step(self, x_proj, states, weights=None, with_gates=False):
         w = weights or self.step_weights()
         kernel, a_prev, n = w["recurrent_kernel"], states[0], self.units
+        a_in = self.recurrent_input(a_prev, w)
         x_z, x_r, x_h = x_proj[:, :n], x_proj[:, n : 2 * n], x_proj[:, 2 * n :]
         if self.reset_after:
-            inner = ops.matmul(a_prev, kernel)  # one fused matmul for z, r, h
+            inner = ops.matmul(a_in, kernel)  # one fused matmul for z, r, h
             if self.use_bias:
                 inner = inner + w["bias"][1]
             z = self.recurrent_activation(x_z + inner[:, :n])
             r = self.recurrent_activation(x_r + inner[:, n : 2 * n])
             h_pre = x_h + r * inner[:, 2 * n :]
         else:
-            inner = ops.matmul(a_prev, kernel[:, : 2 * n])
+            inner = ops.matmul(a_in, kernel[:, : 2 * n])
             z = self.recurrent_activation(x_z + inner[:, :n])
             r = self.recurrent_activation(x_r + inner[:, n:])
-            h_pre = x_h + ops.matmul(r * a_prev, kernel[:, 2 * n :])
+            h_pre = x_h + ops.matmul(r * a_in, kernel[:, 2 * n :])
         c_tilde = self.activation(h_pre) if self.activation is not None else h_pre
         a = z * a_prev + (1.0 - z) * c_tilde
         if with_gates:
@@ -122,6 +134,19 @@ class GRU(SequenceLayer):
         notation="Keras's z keeps the OLD state, so the seed's Γ_u = 1 − z (see GRUCell); "
         "``trace`` gives 'z', 'gamma_u', 'gamma_r', 'c_tilde', 'a'.",
     )  # fmt: skip
+
+    # fmt: off
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+        kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+        bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+        bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+        recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
+        seed=None, return_sequences=False, return_state=False, go_backwards=False,
+        stateful=False, unroll=False, reset_after=True, use_cudnn="auto", **kwargs,
+    ):  # (keras.layers.GRU's signature)
+    # fmt: on
+        super().__init__(**named_arguments(locals()), **kwargs)
 
 
 def gru_sequence(xs, mask, kernel, recurrent_bias, h0):

@@ -6,7 +6,7 @@ Taught in notebook 05. Keras's kernel blocks i, f, c, o are the seed's Γ_u, Γ_
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import GatedCell
+from rnn_utils.layers._cell_base import GatedCell, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -45,8 +45,8 @@ class LSTMCell(GatedCell):
     Args:
         units: positive int, n_a.
         unit_forget_bias: add 1 to b_f at initialisation (default True, as Keras).
-        peephole: add peephole connections (default False).
-        Other arguments: as in ``keras.layers.LSTMCell``; dropout arguments must be 0.
+        peephole: add peephole connections (default False; not in Keras).
+        Other arguments: as in ``keras.layers.LSTMCell`` (dropout: see ``rnn_utils.layers``).
 
     Call arguments:
         inputs: x<t>, (batch, n_x). states: ``[a<t-1>, c<t-1>]``, each (batch, n_a).
@@ -62,8 +62,19 @@ class LSTMCell(GatedCell):
 
     gate_count = 4
 
-    def __init__(self, units, unit_forget_bias=True, peephole=False, **kwargs):
-        super().__init__(units, **kwargs)
+    # fmt: off
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+        kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+        bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+        recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+        recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
+        seed=None, peephole=False, **kwargs,
+    ):
+    # fmt: on
+        arguments = named_arguments(locals())
+        unit_forget_bias, peephole = arguments.pop("unit_forget_bias"), arguments.pop("peephole")
+        super().__init__(**arguments, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.peephole = bool(peephole)
 
@@ -98,7 +109,8 @@ class LSTMCell(GatedCell):
         w = weights or self.step_weights()
         a_prev, c_prev = states[0], states[1]
         n = self.units
-        z = x_proj + ops.matmul(a_prev, w["recurrent_kernel"])  # one fused matmul, 4 gates
+        a_in = self.recurrent_input(a_prev, w)
+        z = x_proj + ops.matmul(a_in, w["recurrent_kernel"])  # one fused matmul, 4 gates
         z_i, z_f, z_c, z_o = z[:, :n], z[:, n : 2 * n], z[:, 2 * n : 3 * n], z[:, 3 * n :]
         if self.peephole:
             z_i = z_i + w["peephole_input"] * c_prev
@@ -141,6 +153,19 @@ class LSTM(SequenceLayer):
         notation="Gates i, f, c, o = Γ_u, Γ_f, c̃<t>, Γ_o (see LSTMCell); ``trace`` gives "
         "'gamma_u', 'gamma_f', 'gamma_o', 'c_tilde', 'c', 'a'.",
     )  # fmt: skip
+
+    # fmt: off
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+        kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+        bias_initializer="zeros", unit_forget_bias=True, kernel_regularizer=None,
+        recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+        kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+        recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+        go_backwards=False, stateful=False, unroll=False, use_cudnn="auto", **kwargs,
+    ):  # (keras.layers.LSTM's signature; ``peephole`` goes to the cell)
+    # fmt: on
+        super().__init__(**named_arguments(locals()), **kwargs)
 
 
 def lstm_sequence(xs, mask, kernel, h0, c0):

@@ -7,7 +7,7 @@ notation: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a). The NumPy twin, in seed notat
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import RecurrentCell
+from rnn_utils.layers._cell_base import RecurrentCell, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -35,7 +35,8 @@ class SimpleRNNCell(RecurrentCell):
         activation: g, default ``"tanh"``.
         use_bias, kernel_initializer, recurrent_initializer (default ``"orthogonal"``),
         bias_initializer, *_regularizer, *_constraint: as in ``keras.layers.SimpleRNNCell``.
-        dropout, recurrent_dropout: must be 0 (dropout inside the cell is not implemented).
+        dropout, recurrent_dropout: rates of the variational dropout masks on x<t> and on the
+            a<t-1> entering the recurrent matmul (training only). seed: their seed.
 
     Call arguments:
         inputs: x<t>, shape (batch, n_x).
@@ -53,7 +54,7 @@ class SimpleRNNCell(RecurrentCell):
 
     def recurrent_step(self, x_proj, states, weights=None, with_gates=False):
         w = weights or self.step_weights()
-        a = x_proj + ops.matmul(states[0], w["recurrent_kernel"])
+        a = x_proj + ops.matmul(self.recurrent_input(states[0], w), w["recurrent_kernel"])
         if self.activation is not None:
             a = self.activation(a)
         if with_gates:
@@ -78,6 +79,18 @@ class SimpleRNN(SequenceLayer):
         trace_keys="['a']",
         notation="a<t> = tanh(W_aa a<t-1> + W_ax x<t> + b_a); ``trace`` gives {'a'}.",
     )  # fmt: skip
+
+    # fmt: off
+    def __init__(
+        self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
+        recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+        kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+        recurrent_dropout=0.0, return_sequences=False, return_state=False, go_backwards=False,
+        stateful=False, unroll=False, seed=None, **kwargs,
+    ):  # (keras.layers.SimpleRNN's signature)
+    # fmt: on
+        super().__init__(**named_arguments(locals()), **kwargs)
 
 
 def simple_sequence(xs, mask, kernel, h0):
