@@ -16,6 +16,9 @@ module                  holds                                       notebook
 The private ``_cell_base``, ``_layer_base`` and ``_loop`` hold what the cells and layers share.
 Weights are laid out exactly like the built-ins', so ``ours.set_weights(builtin.get_weights())``
 gives the same outputs; ``layer.trace(x)`` returns the gate activations over time for plots.
+The constructors take every argument of Keras 3.15's built-ins, in the same order and with the
+same defaults: variational ``dropout``/``recurrent_dropout`` with ``seed``, ``stateful`` with
+``reset_state()``, and ``unroll``/``use_cudnn``/``implementation`` (accepted, no effect).
 """
 
 from rnn_utils.layers.bidirectional import Bidirectional

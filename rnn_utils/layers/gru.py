@@ -69,7 +69,7 @@ class GRUCell(GatedCell):
         bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True, seed=None,
         **kwargs,
     ):
-    # fmt: on
+        # fmt: on
         arguments = named_arguments(locals())
         reset_after = arguments.pop("reset_after")
         super().__init__(**arguments, **kwargs)
@@ -145,7 +145,7 @@ class GRU(SequenceLayer):
         seed=None, return_sequences=False, return_state=False, go_backwards=False,
         stateful=False, unroll=False, reset_after=True, use_cudnn="auto", **kwargs,
     ):  # (keras.layers.GRU's signature)
-    # fmt: on
+        # fmt: on
         super().__init__(**named_arguments(locals()), **kwargs)
 
 

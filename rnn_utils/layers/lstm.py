@@ -71,7 +71,7 @@ class LSTMCell(GatedCell):
         recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
         seed=None, peephole=False, **kwargs,
     ):
-    # fmt: on
+        # fmt: on
         arguments = named_arguments(locals())
         unit_forget_bias, peephole = arguments.pop("unit_forget_bias"), arguments.pop("peephole")
         super().__init__(**arguments, **kwargs)
@@ -164,7 +164,7 @@ class LSTM(SequenceLayer):
         recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
         go_backwards=False, stateful=False, unroll=False, use_cudnn="auto", **kwargs,
     ):  # (keras.layers.LSTM's signature; ``peephole`` goes to the cell)
-    # fmt: on
+        # fmt: on
         super().__init__(**named_arguments(locals()), **kwargs)
 
 

@@ -89,7 +89,7 @@ class SimpleRNN(SequenceLayer):
         recurrent_dropout=0.0, return_sequences=False, return_state=False, go_backwards=False,
         stateful=False, unroll=False, seed=None, **kwargs,
     ):  # (keras.layers.SimpleRNN's signature)
-    # fmt: on
+        # fmt: on
         super().__init__(**named_arguments(locals()), **kwargs)
 
 
