@@ -399,3 +399,19 @@ def test_deep_rnn_stateful_layers_reset_together():
     assert max_abs_diff(deep(x), first) > 1e-4  # the states carried over
     deep.reset_states()
     assert max_abs_diff(deep(x), first) <= 1e-6
+
+
+def test_only_unseeded_dropout_draws_from_the_global_random_state():
+    """A seeded notebook's later initialisations must not shift because its layers gained a
+    dropout argument: the mask generator exists only with dropout, and a seeded one draws
+    nothing from Python's global RNG."""
+    import random
+
+    def next_draw_after(make):
+        random.seed(0)
+        make()
+        return random.random()
+
+    plain = next_draw_after(lambda: ours.LSTM(3))
+    assert next_draw_after(lambda: ours.LSTM(3, dropout=0.1, seed=4)) == plain
+    assert next_draw_after(lambda: ours.LSTM(3, dropout=0.1)) != plain

@@ -82,7 +82,10 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         self.dropout = check_rate(dropout, "dropout")
         self.recurrent_dropout = check_rate(recurrent_dropout, "recurrent_dropout")
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        if self.dropout or self.recurrent_dropout:
+            # Only then: an unseeded generator draws its seed from Python's global RNG, which
+            # would shift every later random initialisation of a seeded notebook.
+            self.seed_generator = keras.random.SeedGenerator(seed)
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
