@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch
 
 from rnn_utils.plots.diagrams import _arrow, _cell, _check_length, _finish, _fit_figsize, _node
 from rnn_utils.plots.style import COURSE_COLORS, new_axes
@@ -23,30 +22,10 @@ _ROWS = {"x": -1.5, "fwd": 0.0, "bwd": 1.25, "y": 2.75}
 
 
 def _curved(ax, start, end, color, rad):
-    """A curved forward-pass arrow (tag ``"arrow"``) from patch ``start`` to patch ``end``."""
-    (x0, y0), (x1, y1) = (_center(p) for p in (start, end))
-    arrow = FancyArrowPatch(
-        (x0, y0),
-        (x1, y1),
-        patchA=start,
-        patchB=end,
-        connectionstyle=f"arc3,rad={rad}",
-        arrowstyle="-|>",
-        mutation_scale=10,
-        shrinkA=2,
-        shrinkB=2,
-        color=color,
-        linewidth=1.2,
-        gid="arrow",
-    )
-    ax.add_patch(arrow)
+    """A forward-pass arrow (tag ``"arrow"``) bent into an arc, to pass beside another cell."""
+    arrow = _arrow(ax, start, end, color)
+    arrow.set_connectionstyle(f"arc3,rad={rad}")
     return arrow
-
-
-def _center(patch):
-    if hasattr(patch, "center"):
-        return patch.center
-    return (patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2)
 
 
 def draw_bidirectional_rnn(
@@ -100,7 +79,7 @@ def draw_bidirectional_rnn(
         word = tokens[t] if tokens is not None else None
         x_node = _node(ax, xs[t], _ROWS["x"], inp, word if word is not None else text("x", t + 1))
         if word is not None and len(word) > 3:
-            ax.texts[-1].set_fontsize(7)
+            ax.texts[-1].set_fontsize(7 if len(word) < 7 else 5.5)
         _arrow(ax, x_node, forward[t], inp)
         _curved(ax, x_node, backward[t], inp, rad=0.45)  # around the forward cell
         y_node = _node(ax, xs[t], _ROWS["y"], out, text(r"\hat{y}", t + 1))
