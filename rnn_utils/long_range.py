@@ -196,10 +196,15 @@ def train_adding(
     start = time.perf_counter()
     for chunk in range(steps // eval_every):
         x, y = adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + chunk)
-        fit = model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
-        held = model.evaluate(x_held, y_held, batch_size=n_heldout, verbose=0)
+        # The batches in order, one update each: what fit(shuffle=False) does, without the
+        # set-up cost of a fit and an evaluate call per chunk (a quarter of an LSTM run's time).
+        losses = [
+            float(model.train_on_batch(x[i : i + batch_size], y[i : i + batch_size]))
+            for i in range(0, len(x), batch_size)
+        ]
+        held = np.mean((np.asarray(model.predict_on_batch(x_held)) - y_held) ** 2)
         run.steps.append((chunk + 1) * eval_every)
-        run.train_mse.append(float(fit.history["loss"][0]))
+        run.train_mse.append(float(np.mean(losses)))
         run.heldout_mse.append(float(held))
         if verbose:
             print(
