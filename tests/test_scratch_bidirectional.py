@@ -122,3 +122,29 @@ def test_bad_inputs_raise_clear_errors():
         bidirectional_loss_and_grads("gru", x, y, params, merge_mode=None)
     with pytest.raises(ValueError, match="n_y=None"):
         init_bidirectional_params("gru", 2, 3, 3, merge_mode=None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_private_backprop_also_returns_the_input_gradient(kind):
+    """dL/dx<t> = the sum of what both directions send to x<t> (checked by differences)."""
+    from rnn_utils.scratch.bidirectional import _backprop_direction, _cross_entropy
+
+    x, y, mask = _batch()
+    params = init_bidirectional_params(kind, 2, 3, 3, seed=7)
+
+    def loss_and_dx(p):
+        out = bidirectional_forward(kind, p["x"], params, mask=mask)
+        loss, dlogits = _cross_entropy(out.y_hat, y, mask)
+        d_merged = dlogits @ params["Wy"]
+        dx = np.zeros_like(p["x"])
+        for d_dir, cell, caches, reverse in zip(
+            (d_merged[..., :3], d_merged[..., 3:]),
+            out.cache["cells"],
+            out.cache["caches"],
+            (False, True),
+            strict=True,
+        ):
+            dx += _backprop_direction(kind, d_dir, mask, caches, cell, reverse)[1]
+        return loss, {"x": dx}
+
+    assert gradient_check(loss_and_dx, {"x": x})["x"] < 1e-6

@@ -177,24 +177,33 @@ def _run_direction(kind, x, mask, p, reverse):
 
 
 def _backprop_direction(kind, da_out, mask, caches, p, reverse):
-    """BPTT through one direction, visiting the steps in the opposite order of the forward."""
+    """BPTT through one direction, visiting the steps in the opposite order of the forward.
+
+    Returns:
+        ``(grads, dx, da_total)``: the cell's parameter gradients, dL/dx<t> (m, T_x, n_x) and
+        the total dL/da<t> reaching each step's state (m, T_x, n_a).
+    """
     m, t_x, n_a = da_out.shape
     grads = {key: np.zeros_like(p[key]) for key in CELL_KEYS[kind]}
+    dx, da_total = None, np.empty_like(da_out)
     da_carry, dc_carry = np.zeros((m, n_a)), np.zeros((m, n_a))
     for t in range(t_x) if reverse else reversed(range(t_x)):
         keep = mask[:, t, None]
-        da_state = da_carry + keep * da_out[:, t]  # the output at t is keep * state<t>
+        da_total[:, t] = da_carry + keep * da_out[:, t]  # the output at t is keep * state<t>
         if kind == "rnn":
-            step = rnn_cell_backward(keep * da_state, caches[t])
+            step = rnn_cell_backward(keep * da_total[:, t], caches[t])
         elif kind == "gru":
-            step = gru_cell_backward(keep * da_state, caches[t])
+            step = gru_cell_backward(keep * da_total[:, t], caches[t])
         else:
-            step = lstm_cell_backward(keep * da_state, keep * dc_carry, caches[t])
+            step = lstm_cell_backward(keep * da_total[:, t], keep * dc_carry, caches[t])
             dc_carry = (1.0 - keep) * dc_carry + step["c_prev"]
-        da_carry = (1.0 - keep) * da_state + step["a_prev"]
+        if dx is None:
+            dx = np.empty((m, t_x, step["xt"].shape[1]))
+        dx[:, t] = step["xt"]
+        da_carry = (1.0 - keep) * da_total[:, t] + step["a_prev"]
         for key in grads:
             grads[key] += step[key]
-    return grads
+    return grads, dx, da_total
 
 
 def merge_directions(a_fwd, a_bwd, merge_mode="concat"):
@@ -318,7 +327,7 @@ def bidirectional_loss_and_grads(kind, x, y, params, mask=None, merge_mode="conc
     for direction, da_out, cell, caches, reverse in zip(
         _DIRECTIONS, d_directions, cache["cells"], cache["caches"], (False, True), strict=True
     ):
-        cell_grads = _backprop_direction(kind, da_out, mask, caches, cell, reverse)
+        cell_grads = _backprop_direction(kind, da_out, mask, caches, cell, reverse)[0]
         grads.update({f"{direction}_{key}": value for key, value in cell_grads.items()})
     return loss, {key: grads[key] for key in params}
 
