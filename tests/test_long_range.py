@@ -198,3 +198,22 @@ def test_pin_gru_gate_rejects_bad_arguments(layer, gate, message):
         layer = adding_model("gru", 2, T=4).layers[0]
     with pytest.raises(ValueError, match=message):
         pin_gru_gate(layer, gate)
+
+
+def test_train_adding_matches_fit_and_evaluate_on_the_same_batches():
+    import keras
+
+    from rnn_utils.datasets import adding_problem
+    from rnn_utils.long_range import HELDOUT_SEED
+
+    run = train_adding(adding_model("lstm", units=3, T=8), T=8, steps=6, eval_every=3, lr=1e-2)
+    model = adding_model("lstm", units=3, T=8)
+    keras.utils.set_random_seed(0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2, clipnorm=1.0), loss="mse")
+    x_held, y_held = adding_problem(1000, 8, HELDOUT_SEED)
+    for chunk in range(2):
+        x, y = adding_problem(3 * 64, 8, seed=1_000_003 + chunk)
+        fit = model.fit(x, y, batch_size=64, epochs=1, shuffle=False, verbose=0)
+        held = model.evaluate(x_held, y_held, batch_size=1000, verbose=0)
+        assert run.train_mse[chunk] == pytest.approx(fit.history["loss"][0], rel=1e-5)
+        assert run.heldout_mse[chunk] == pytest.approx(held, rel=1e-5)
