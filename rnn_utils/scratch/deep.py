@@ -4,7 +4,8 @@ Taught in notebook 07. Layer l reads the activation sequence of layer l − 1, i
 a^[l]<t> = g(W^[l] [a^[l]<t-1>, a^[l-1]<t>] + b^[l]) with a^[0]<t> = x<t>, and the softmax
 output reads the top layer, ŷ<t> = softmax(W_y a^[L]<t> + b_y). Every layer is one of the
 single-layer cells of :mod:`rnn_utils.scratch.rnn`, :mod:`~rnn_utils.scratch.gru` or
-:mod:`~rnn_utils.scratch.lstm`, used unchanged (their step and backward functions). Two options
+:mod:`~rnn_utils.scratch.lstm`, used unchanged, run over time (forward and BPTT, one direction
+at a time) by the loops of :mod:`rnn_utils.scratch.bidirectional`, their one home. Two options
 mirror :class:`rnn_utils.layers.DeepRNN`: *bidirectional* layers (a forward and a backward copy
 whose activations are concatenated) and *residual* connections, a^[l] ← a^[l] + a^[l-1] when
 the two sizes match. Initial states are zeros, as in Keras.
@@ -21,6 +22,7 @@ import re
 
 import numpy as np
 
+from rnn_utils.scratch.bidirectional import _backprop_direction, _run_direction
 from rnn_utils.scratch.bptt import _cross_entropy
 from rnn_utils.scratch.core import (
     CELL_KEYS,
@@ -32,10 +34,7 @@ from rnn_utils.scratch.core import (
     init_params,
     output_forward,
 )
-from rnn_utils.scratch.gru import gru_cell_backward, gru_step
 from rnn_utils.scratch.keras_weights import to_keras_weights
-from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_step
-from rnn_utils.scratch.rnn import rnn_cell_backward, rnn_step
 
 __all__ = [
     "deep_forward",
@@ -130,54 +129,15 @@ def _split(kind, params):
     return layers, {w_key: w_y, b_key: b_y}, n_x
 
 
-def _run_layer(kind, x, p, reverse):
-    """One direction of one layer over time; returns (a, caches) indexed by original time."""
-    m, t_x, _ = x.shape
-    n_a = p["ba" if kind == "rnn" else "bc"].shape[0]
-    a, caches = np.empty((m, t_x, n_a)), [None] * t_x
-    a_prev, c_prev = np.zeros((m, n_a)), np.zeros((m, n_a))
-    for t in reversed(range(t_x)) if reverse else range(t_x):
-        if kind == "rnn":
-            a_prev, caches[t] = rnn_step(x[:, t], a_prev, p)
-        elif kind == "gru":
-            a_prev, caches[t] = gru_step(x[:, t], a_prev, p)
-        else:
-            a_prev, c_prev, caches[t] = lstm_step(x[:, t], a_prev, c_prev, p)
-        a[:, t] = a_prev
-    return a, caches
-
-
-def _backprop_layer(kind, da_out, caches, p, reverse):
-    """BPTT through one direction: returns (grads, dL/dx of every step, total dL/da<t>)."""
-    m, t_x, n_a = da_out.shape
-    grads = {key: np.zeros_like(p[key]) for key in CELL_KEYS[kind]}
-    dx, da_total = None, np.empty_like(da_out)
-    da_next, dc_next = np.zeros((m, n_a)), np.zeros((m, n_a))
-    for t in range(t_x) if reverse else reversed(range(t_x)):
-        da_total[:, t] = da_out[:, t] + da_next
-        if kind == "rnn":
-            step = rnn_cell_backward(da_total[:, t], caches[t])
-        elif kind == "gru":
-            step = gru_cell_backward(da_total[:, t], caches[t])
-        else:
-            step = lstm_cell_backward(da_total[:, t], dc_next, caches[t])
-            dc_next = step["c_prev"]
-        if dx is None:
-            dx = np.empty((m, t_x, step["xt"].shape[1]))
-        dx[:, t], da_next = step["xt"], step["a_prev"]
-        for key in grads:
-            grads[key] += step[key]
-    return grads, dx, da_total
-
-
 def _forward(kind, x, layers, residual):
     """Run the stack; returns (outputs of every layer, caches of every direction)."""
+    every_step = np.ones(x.shape[:2])  # no padding: every step is real
     outputs, caches, below = [], [], x
-    for pair in layers:
+    for pair in layers:  # (forward copy, backward copy or None), bottom layer first
         runs = [
-            _run_layer(kind, below, p, reverse)
+            _run_direction(kind, below, every_step, p, reverse)
             for p, reverse in zip(pair, (False, True), strict=True)
-            if p
+            if p is not None
         ]
         out = np.concatenate([a for a, _ in runs], axis=-1)
         if residual and out.shape[-1] == below.shape[-1]:
@@ -226,6 +186,7 @@ def _loss_and_backward(kind, x, y, params, mask, residual):
     x = _check_x(x, n_x)
     y, mask = check_targets(y, mask, x.shape[0], x.shape[1], output[OUTPUT_KEYS[kind][1]].size)
     outputs, caches = _forward(kind, x, layers, residual)
+    every_step = np.ones(x.shape[:2])
     w_key, b_key = OUTPUT_KEYS[kind]
     y_hat = output_forward(outputs[-1], output[w_key], output[b_key])
     loss, dlogits = _cross_entropy(y_hat, y, mask)
@@ -240,8 +201,8 @@ def _loss_and_backward(kind, x, y, params, mask, residual):
             if p is None:
                 continue
             n_a = p["ba" if kind == "rnn" else "bc"].shape[0]
-            step_grads, dx, da_total = _backprop_layer(
-                kind, d_out[..., n_seen : n_seen + n_a], cache, p, reverse
+            step_grads, dx, da_total = _backprop_direction(
+                kind, d_out[..., n_seen : n_seen + n_a], every_step, cache, p, reverse
             )
             suffix = f"[{index + 1}]" + ("back" if reverse else "")
             grads |= {key + suffix: g for key, g in step_grads.items()}
