@@ -3,8 +3,9 @@
 This is the public face of the from-scratch code used by the notebooks; the pieces live in
 ``core`` (parameter layout, checks, activations), ``rnn``, ``gru`` and ``lstm`` (one time step
 of each cell, forward and backward, in seed notation), ``bptt`` (whole sequences, loss,
-backpropagation through time), ``gradcheck`` (central differences, clipping) and
-``keras_weights`` (the map to Keras's built-in weight layout).
+backpropagation through time), ``bidirectional`` (both directions, merge modes; notebook 06),
+``deep`` (stacked layers and their BPTT; notebook 07), ``gradcheck`` (central differences,
+clipping) and ``keras_weights`` (the map to Keras's built-in weight layout).
 
 Conventions: float64, batch-major arrays (x is (m, T_x, n_x), like Keras), parameter dicts
 keyed in the seed notation with column-vector shapes (W_ax is (n_a, n_x)).
@@ -22,7 +23,16 @@ Example:
 
 from __future__ import annotations
 
-from rnn_utils.scratch.bidirectional import *  # noqa: F403  (its __all__: notebook 06)
+from rnn_utils.scratch.bidirectional import (
+    MERGE_MODES,
+    BidirectionalOutput,
+    bidirectional_forward,
+    bidirectional_loss_and_grads,
+    init_bidirectional_params,
+    merge_directions,
+    split_bidirectional_params,
+    to_keras_bidirectional_weights,
+)
 from rnn_utils.scratch.bptt import (
     gru_forward,
     gru_loss_and_grads,
@@ -45,7 +55,13 @@ from rnn_utils.scratch.core import (
     sigmoid,
     softmax,
 )
-from rnn_utils.scratch.deep import *  # noqa: F403  (its __all__: notebook 07)
+from rnn_utils.scratch.deep import (
+    deep_forward,
+    deep_loss_and_grads,
+    deep_state_gradient_norms,
+    deep_to_keras_weights,
+    init_deep_params,
+)
 from rnn_utils.scratch.gradcheck import clip_gradients, gradient_check
 from rnn_utils.scratch.gru import gru_cell_backward, gru_cell_forward
 from rnn_utils.scratch.keras_weights import from_keras_weights, to_keras_weights
@@ -53,6 +69,19 @@ from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_cell_forward
 from rnn_utils.scratch.rnn import rnn_cell_backward, rnn_cell_forward
 
 __all__ = [
+    "MERGE_MODES",
+    "BidirectionalOutput",
+    "bidirectional_forward",
+    "bidirectional_loss_and_grads",
+    "init_bidirectional_params",
+    "merge_directions",
+    "split_bidirectional_params",
+    "to_keras_bidirectional_weights",
+    "deep_forward",
+    "deep_loss_and_grads",
+    "deep_state_gradient_norms",
+    "deep_to_keras_weights",
+    "init_deep_params",
     "CELL_KEYS",
     "OUTPUT_KEYS",
     "clip_gradients",
