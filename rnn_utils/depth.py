@@ -191,11 +191,28 @@ def fit_lm(model, data, epochs, batch_size, lr, seed=0, curves=False):
             batch = order[first : first + batch_size]
             model.train_on_batch(x_train[batch], y_train[batch], sample_weight=mask_train[batch])
         if curves:
-            result["train_curve"].append(nll(x_train, y_train, mask_train))
-            result["heldout_curve"].append(nll(x_test, y_test, mask_test))
+            train_nll, heldout_nll = _two_nlls(model, data)
+            result["train_curve"].append(train_nll)
+            result["heldout_curve"].append(heldout_nll)
     if not curves:
         return {"heldout": nll(x_test, y_test, mask_test)}
     return {**result, "heldout": result["heldout_curve"][-1]}
+
+
+def _two_nlls(model, data):
+    """Train and held-out NLL per character, from one forward pass when the lengths agree."""
+    x_train, y_train, mask_train, x_test, y_test, mask_test = data
+    if x_train.shape[1:] != x_test.shape[1:]:
+        return tuple(
+            masked_nll_per_token(model.predict_on_batch(x), y, mask)
+            for x, y, mask in ((x_train, y_train, mask_train), (x_test, y_test, mask_test))
+        )
+    y_hat = model.predict_on_batch(np.concatenate([x_train, x_test]))
+    m = len(x_train)
+    return (
+        masked_nll_per_token(y_hat[:m], y_train, mask_train),
+        masked_nll_per_token(y_hat[m:], y_test, mask_test),
+    )
 
 
 def seconds_per_step(model, x, y, sample_weight=None, repeats=7):

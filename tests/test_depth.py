@@ -102,6 +102,8 @@ def test_fit_lm_records_curves_and_seconds_per_step():
     assert len(result["train_curve"]) == len(result["heldout_curve"]) == 2
     assert result["heldout"] == result["heldout_curve"][-1]
     assert np.isclose(result["train_curve"][-1], result["heldout_curve"][-1])  # same data
+    short = fit_lm(model, (x, y, mask, x[:, :3], y[:, :3], mask[:, :3]), 1, 8, 0.01, curves=True)
+    assert len(short["heldout_curve"]) == 1  # held-out sequences of another length
     with pytest.raises(ValueError, match="one-hot"):
         fit_lm(model, (y, y, mask, x, y, mask), epochs=1, batch_size=8, lr=0.01)
     assert seconds_per_step(model, x, y, sample_weight=mask, repeats=2) > 0
