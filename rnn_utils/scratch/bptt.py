@@ -238,6 +238,24 @@ def gru_loss_and_grads(x, y, a0, params, mask=None):
     return loss_and_grads("gru", x, y, a0, params, mask=mask)
 
 
+def single_step_loss(x, t_loss=None, y=None):
+    """Checked ``(x, t_loss, y, mask)`` for a loss on the single step ``t_loss`` only.
+
+    ``t_loss`` defaults to the last step, ``y`` to class 0; ``mask`` (m, T_x) is 1 at ``t_loss``
+    and 0 elsewhere. Shared by the state-gradient norms of one layer and of a stack."""
+    x = np.asarray(x)
+    if x.ndim != 3:
+        raise ValueError(f"x has shape {x.shape}; expected (m, T_x, n_x)")
+    m, t_x = x.shape[:2]
+    t_loss = t_x - 1 if t_loss is None else t_loss
+    if not isinstance(t_loss, int | np.integer) or not 0 <= t_loss < t_x:
+        raise ValueError(f"t_loss must be an int step index in [0, T_x={t_x}), got {t_loss!r}")
+    y = np.zeros((m, t_x), dtype=np.int64) if y is None else y
+    mask = np.zeros((m, t_x))
+    mask[:, t_loss] = 1.0
+    return x, t_loss, y, mask
+
+
 def state_gradient_norms(kind, x, a0, params, t_loss=None, y=None, c0=None):
     """‖∂L<t_loss>/∂a<t>‖ for every step t ≤ t_loss, by the backward recursion of BPTT.
 
@@ -266,16 +284,7 @@ def state_gradient_norms(kind, x, a0, params, t_loss=None, y=None, c0=None):
         >>> norms.shape
         (9,)
     """
-    x_arr = np.asarray(x)
-    if x_arr.ndim != 3:
-        raise ValueError(f"x has shape {x_arr.shape}; expected (m, T_x, n_x)")
-    m, t_x = x_arr.shape[:2]
-    t_loss = t_x - 1 if t_loss is None else t_loss
-    if not isinstance(t_loss, int | np.integer) or not 0 <= t_loss < t_x:
-        raise ValueError(f"t_loss must be an int step index in [0, T_x={t_x}), got {t_loss!r}")
-    y = np.zeros((m, t_x), dtype=np.int64) if y is None else y
-    mask = np.zeros((m, t_x))
-    mask[:, t_loss] = 1.0
+    x_arr, t_loss, y, mask = single_step_loss(x, t_loss, y)
     p, x, y, a0, mask, c0 = _prepare(kind, x_arr, y, a0, params, mask, c0)
     steps = slice(0, t_loss + 1)  # later steps do not affect L<t_loss>
     _, _, da_total = _loss_and_backward(kind, p, x[:, steps], y[:, steps], a0, mask[:, steps], c0)

@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from rnn_utils.scratch.bidirectional import _backprop_direction, _run_direction
-from rnn_utils.scratch.bptt import _cross_entropy
+from rnn_utils.scratch.bptt import _cross_entropy, single_step_loss
 from rnn_utils.scratch.core import (
     CELL_KEYS,
     OUTPUT_KEYS,
@@ -267,16 +267,7 @@ def deep_state_gradient_norms(kind, x, params, t_loss=None, y=None, residual=Fal
         >>> deep_state_gradient_norms("rnn", np.ones((2, 6, 3)), params).shape
         (3, 6)
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 3:
-        raise ValueError(f"x has shape {x.shape}; expected (m, T_x, n_x)")
-    m, t_x = x.shape[:2]
-    t_loss = t_x - 1 if t_loss is None else t_loss
-    if not isinstance(t_loss, int | np.integer) or not 0 <= t_loss < t_x:
-        raise ValueError(f"t_loss must be an int step index in [0, T_x={t_x}), got {t_loss!r}")
-    y = np.zeros((m, t_x), dtype=np.int64) if y is None else y
-    mask = np.zeros((m, t_x))
-    mask[:, t_loss] = 1.0
+    x, t_loss, y, mask = single_step_loss(np.asarray(x, dtype=np.float64), t_loss, y)
     _, _, state_grads = _loss_and_backward(kind, x, y, params, mask, residual)
     return np.stack([np.sqrt(np.sum(g**2, axis=(0, 2))) for g in state_grads])
 
