@@ -186,17 +186,22 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         mask = weights.get(RECURRENT_MASK)
         return a_prev if mask is None else a_prev * mask
 
-    def dropout_masks(self, inputs, states, training):
-        """``(mask on x<t>, mask on a<t-1>)`` for one sequence or step; None when not in use.
+    def apply_dropout(self, inputs, states, weights, training):
+        """``(inputs, weights)`` with this call's dropout masks in place; unchanged if not training.
 
-        Each mask is (batch, features) with entries 0 or 1/(1 − rate), drawn from the cell's
-        seed generator once per call of the layer and reused at every time step."""
+        Each mask is (batch, features), entries 0 or 1/(1 − rate), drawn from the cell's seed
+        generator once per sequence and reused at every step: x<t> is multiplied by its mask
+        (every step of a (batch, T, n_x) sequence at once), and the a<t-1> mask goes into
+        ``weights`` under ``RECURRENT_MASK`` for :meth:`recurrent_input`."""
         if not training:
-            return None, None
-        x_step = inputs[:, 0, :] if len(inputs.shape) == 3 else inputs
-        x_mask = self.get_dropout_mask(x_step) if self.dropout else None
-        a_mask = self.get_recurrent_dropout_mask(states[0]) if self.recurrent_dropout else None
-        return x_mask, a_mask
+            return inputs, weights
+        sequence = len(inputs.shape) == 3
+        if self.dropout:
+            x_mask = self.get_dropout_mask(inputs[:, 0, :] if sequence else inputs)
+            inputs = inputs * (ops.expand_dims(x_mask, 1) if sequence else x_mask)
+        if self.recurrent_dropout:
+            weights = {**weights, RECURRENT_MASK: self.get_recurrent_dropout_mask(states[0])}
+        return inputs, weights
 
     def _is_default(self, *pairs):
         """True on TensorFlow when the activations are the ones ``_fused`` differentiates."""
@@ -219,11 +224,7 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     def call(self, inputs, states, training=False):
         """One step, for ``keras.layers.RNN(cell)``: it caches the dropout masks per sequence."""
         states = list(states) if isinstance(states, (list, tuple)) else [states]
-        x_mask, a_mask = self.dropout_masks(inputs, states, training)
-        weights = self.step_weights()
-        if a_mask is not None:
-            weights[RECURRENT_MASK] = a_mask
-        inputs = inputs if x_mask is None else inputs * x_mask
+        inputs, weights = self.apply_dropout(inputs, states, self.step_weights(), training)
         return self.recurrent_step(self.project_inputs(inputs), states, weights)
 
     def get_initial_state(self, batch_size=None):

@@ -162,15 +162,11 @@ class SequenceLayer(keras.layers.Layer):
         self._check_inputs(inputs, mask)
         states = self._initial_states(inputs, initial_state)
         weights = self.cell.step_weights()  # read once, outside the time loop
-        x_mask, a_mask = self.cell.dropout_masks(inputs, states, training)
+        inputs, weights = self.cell.apply_dropout(inputs, states, weights, training)
         self.cell.reset_dropout_mask()  # fresh masks for the next batch
         self.cell.reset_recurrent_dropout_mask()
-        if x_mask is not None:
-            inputs = inputs * ops.expand_dims(x_mask, 1)  # the same mask at every step
-        if a_mask is not None:
-            weights[RECURRENT_MASK] = a_mask
         # The hand-written BPTT has no recurrent mask: with one, autodiff runs the backward pass.
-        fused = training and a_mask is None
+        fused = training and RECURRENT_MASK not in weights
         last, sequence, final_states = run_recurrence(
             lambda x_t, states: self.cell.recurrent_step(x_t, states, weights),
             self.cell.project_inputs(inputs),
