@@ -18,7 +18,6 @@ notebooks train and measure their cells in exactly the same way:
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,7 +45,8 @@ def _layer_classes():
     return {"rnn": SimpleRNN, "gru": GRU, "lstm": LSTM}
 
 
-def _check_int(name, value, low):
+def check_int(name, value, low=1):
+    """Return ``value`` as an int if it is one and ≥ ``low``, else raise a clear error."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
         raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
     return int(value)
@@ -58,7 +58,8 @@ def adding_model(layer_or_kind, units=32, T=100, seed=0, **layer_kwargs):
     Args:
         layer_or_kind: ``"rnn"``, ``"gru"`` or ``"lstm"`` (our ``SimpleRNN``, ``GRU``, ``LSTM``
             with ``units`` and ``layer_kwargs``), or an unbuilt recurrent layer instance that
-            returns its last state, shape (batch, n_a).
+            returns its last state, shape (batch, n_a); such a layer keeps the initializer
+            seeds drawn when it was created (``seed`` then seeds only the ``Dense`` head).
         units: n_a, when a kind is given.
         T: sequence length (the input shape is (T, 2)).
         seed: seeds the initial weights (``keras.utils.set_random_seed``).
@@ -74,14 +75,14 @@ def adding_model(layer_or_kind, units=32, T=100, seed=0, **layer_kwargs):
     """
     import keras
 
-    T = _check_int("T", T, 2)
-    seed = _check_int("seed", seed, 0)
+    T = check_int("T", T, 2)
+    seed = check_int("seed", seed, 0)
     keras.utils.set_random_seed(seed)
     if isinstance(layer_or_kind, str):
         classes = _layer_classes()
         if layer_or_kind not in classes:
             raise ValueError(f"kind must be one of {sorted(classes)}, got {layer_or_kind!r}.")
-        layer = classes[layer_or_kind](_check_int("units", units, 1), **layer_kwargs)
+        layer = classes[layer_or_kind](check_int("units", units, 1), **layer_kwargs)
         name = f"adding_{layer_or_kind}"
     elif isinstance(layer_or_kind, keras.layers.Layer):
         if layer_kwargs:
@@ -103,7 +104,7 @@ def adding_baseline_mse(T=100, n_heldout=1000):
     >>> round(adding_baseline_mse(T=10), 2)
     0.17
     """
-    n_heldout, T = _check_int("n_heldout", n_heldout, 2), _check_int("T", T, 2)
+    n_heldout, T = check_int("n_heldout", n_heldout, 2), check_int("T", T, 2)
     _, y = adding_problem(n_heldout, T, HELDOUT_SEED)
     return float(np.mean((y - y.mean()) ** 2))
 
@@ -117,14 +118,12 @@ class AddingRun:
         train_mse: mean training MSE over the updates since the previous evaluation.
         heldout_mse: MSE on the fixed held-out set after ``steps[i]`` updates.
         baseline_mse: :func:`adding_baseline_mse` of the same held-out set.
-        seconds: wall-clock training time (not reproducible; do not print it in a notebook).
     """
 
     steps: list = field(default_factory=list)
     train_mse: list = field(default_factory=list)
     heldout_mse: list = field(default_factory=list)
     baseline_mse: float = float("nan")
-    seconds: float = 0.0
 
     @property
     def final_mse(self):
@@ -177,11 +176,11 @@ def train_adding(
     """
     import keras
 
-    T = _check_int("T", T, 2)
-    steps = _check_int("steps", steps, 1)
-    eval_every = _check_int("eval_every", eval_every, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
-    seed = _check_int("seed", seed, 0)
+    T = check_int("T", T, 2)
+    steps = check_int("steps", steps, 1)
+    eval_every = check_int("eval_every", eval_every, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
+    seed = check_int("seed", seed, 0)
     if steps % eval_every:
         raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every}).")
     if not lr > 0 or (clipnorm is not None and not clipnorm > 0):
@@ -189,11 +188,10 @@ def train_adding(
     shape = tuple(model.input_shape)
     if shape[1:] != (T, 2) and shape[1:] != (None, 2):
         raise ValueError(f"model must take inputs of shape (batch, {T}, 2), got {shape}.")
-    x_held, y_held = adding_problem(_check_int("n_heldout", n_heldout, 2), T, HELDOUT_SEED)
+    x_held, y_held = adding_problem(check_int("n_heldout", n_heldout, 2), T, HELDOUT_SEED)
     run = AddingRun(baseline_mse=adding_baseline_mse(T, n_heldout))
     keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=clipnorm), loss="mse")
-    start = time.perf_counter()
     for chunk in range(steps // eval_every):
         x, y = adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + chunk)
         # The batches in order, one update each: what fit(shuffle=False) does, without the
@@ -211,7 +209,6 @@ def train_adding(
                 f"step {run.steps[-1]:5d} | train MSE {run.train_mse[-1]:.4f} | "
                 f"held-out MSE {run.heldout_mse[-1]:.4f}"
             )
-    run.seconds = time.perf_counter() - start
     return run
 
 

@@ -19,14 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from rnn_utils.language_model import masked_nll_per_token
+from rnn_utils.long_range import check_int
 
 __all__ = ["stream_lm", "stream_nll", "stream_rows", "train_truncated"]
-
-
-def _check_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-    return int(value)
 
 
 def stream_rows(ids, n_rows, chunk_len):
@@ -53,7 +48,7 @@ def stream_rows(ids, n_rows, chunk_len):
     ids = np.asarray(ids)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be a 1-D array of int token ids, got shape {ids.shape}.")
-    n_rows, chunk_len = _check_int("n_rows", n_rows), _check_int("chunk_len", chunk_len)
+    n_rows, chunk_len = check_int("n_rows", n_rows), check_int("chunk_len", chunk_len)
     length = (len(ids) - 1) // n_rows // chunk_len * chunk_len
     if length == 0:
         raise ValueError(
@@ -90,12 +85,12 @@ def stream_lm(layer_class, units, vocab_size, batch_size=None, stateful=False, s
     """
     import keras
 
-    units, vocab_size = _check_int("units", units), _check_int("vocab_size", vocab_size, 2)
+    units, vocab_size = check_int("units", units), check_int("vocab_size", vocab_size, 2)
     if stateful and batch_size is None:
         raise ValueError("a stateful model needs a fixed batch_size (the number of rows).")
     if batch_size is not None:
-        batch_size = _check_int("batch_size", batch_size)
-    keras.utils.set_random_seed(_check_int("seed", seed, 0))
+        batch_size = check_int("batch_size", batch_size)
+    keras.utils.set_random_seed(check_int("seed", seed, 0))
     extra = {"stateful": True} if stateful else {}
     return keras.Sequential(
         [
@@ -122,7 +117,7 @@ def _stateful_layers(model, x_ids):
 
 
 def _chunks(x_ids, y_ids, chunk_len, vocab_size):
-    chunk_len = _check_int("chunk_len", chunk_len)
+    chunk_len = check_int("chunk_len", chunk_len)
     x_ids, y_ids = np.asarray(x_ids), np.asarray(y_ids)
     if x_ids.shape != y_ids.shape or x_ids.shape[1] % chunk_len:
         raise ValueError(
@@ -168,7 +163,7 @@ def train_truncated(model, x_ids, y_ids, chunk_len, epochs, lr=5e-3, carry=True,
     import keras
 
     layers = _stateful_layers(model, x_ids)
-    epochs = _check_int("epochs", epochs)
+    epochs = check_int("epochs", epochs)
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}.")
     vocab_size = model.inputs[0].shape[-1]

@@ -22,7 +22,8 @@ def test_training_is_seeded_and_the_score_is_the_masked_nll_of_the_model(layer_c
     assert nll == again  # same seed, same numbers
     x_test, y_test, mask_test = data[3:]
     assert nll == masked_nll_per_token(model.predict(x_test, verbose=0), y_test, mask_test)
-    assert len(history.history["loss"]) == 2 and nll < np.log(5) + 0.5
+    losses = history.history["loss"]
+    assert len(losses) == 2 and losses[-1] < losses[0]  # it trains
 
 
 def test_integer_inputs_are_refused_with_the_expected_shape():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import rnn_utils  # noqa: F401  (quiet TensorFlow before it loads)
-from rnn_utils.scratch import gradient_check, loss_and_grads
+from rnn_utils.scratch import gradient_check, loss_and_grads, state_gradient_norms
 from rnn_utils.scratch.deep import (
     deep_forward,
     deep_loss_and_grads,
@@ -61,7 +61,9 @@ def test_residual_stack_equals_deep_rnn_residual():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("bidirectional, residual", [(False, False), (True, False), (False, True)])
+@pytest.mark.parametrize(
+    "bidirectional, residual", [(False, False), (True, False), (False, True), (True, True)]
+)
 def test_gradients_match_central_differences(kind, bidirectional, residual):
     params = init_deep_params(kind, 3, [3, 3], 2, seed=3, bidirectional=bidirectional)
     rng = np.random.default_rng(2)
@@ -85,6 +87,34 @@ def test_one_layer_stack_equals_single_layer_bptt(kind):
     assert np.isclose(loss_deep, loss)
     for key, value in grads_deep.items():
         assert np.allclose(value, grads[key.replace("[1]", "")])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_padded_steps_are_skipped_in_both_directions(kind):
+    """Notebook 06's lesson, for a stack: a padded row gives what the row gives alone."""
+    rng = np.random.default_rng(5)
+    params = init_deep_params(kind, 3, [4, 3], 2, seed=5, bidirectional=True)
+    params = {k: v + rng.normal(scale=0.3, size=v.shape) for k, v in params.items()}  # biases too
+    x, y = rng.normal(size=(2, 6, 3)), rng.integers(0, 2, size=(2, 6))
+    mask = np.array([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]])
+    _, y_hat = deep_forward(kind, x, params, mask=mask)
+    _, alone = deep_forward(kind, x[:1, :4], params)
+    assert np.abs(y_hat[0, :4] - alone[0]).max() < 1e-12
+    _, unmasked = deep_forward(kind, x, params)
+    assert np.abs(unmasked[0, :4] - alone[0]).max() > 1e-3  # the backward copies read the pads
+    loss, _ = deep_loss_and_grads(kind, x, y, params, mask=mask)
+    first, _ = deep_loss_and_grads(kind, x[:1, :4], y[:1, :4], params)
+    second, _ = deep_loss_and_grads(kind, x[1:], y[1:], params)
+    assert np.isclose(loss, (first + second) / 2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_layer_state_gradient_norms_equal_single_layer_bptt(kind):
+    deep = init_deep_params(kind, 3, [4], 2, seed=1)
+    flat = {key.replace("[1]", ""): value for key, value in deep.items()}
+    x = np.random.default_rng(0).normal(size=(2, 6, 3))
+    expected = state_gradient_norms(kind, x, np.zeros((2, 4)), flat, t_loss=3)
+    assert np.allclose(deep_state_gradient_norms(kind, x, deep, t_loss=3)[0, :4], expected)
 
 
 def test_state_gradient_norms_shape_and_zeros_after_the_loss_step():

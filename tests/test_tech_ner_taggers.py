@@ -34,8 +34,9 @@ class _Constant:
 
 def test_tagger_data_is_notebook_02s_setup(data):
     assert data.x_train.shape == data.y_train.shape == data.mask_train.shape == (2400, data.T)
-    assert data.x_test.shape == (600, data.T) and data.T == 16
-    assert data.words.unk_id is not None and len(data.words) == 238
+    longest = max(len(s) for s in data.train.tokens + data.test.tokens)
+    assert data.x_test.shape == (600, data.T) and data.T == longest
+    assert data.words.symbols == data.train.word_vocabulary(min_count=2).symbols
     assert data.mask_test.sum() == sum(len(s) for s in data.test.tokens)
 
 
@@ -49,6 +50,12 @@ def test_predict_and_group_f1_with_fake_taggers(data):
     }
     perfect = f1_by_group(data.test, data.test.tags)
     assert perfect == {"all": 1.0, "needs right context": 1.0, "rest": 1.0}
+    # right on the right-context sentences only: each group scores its own sentences
+    flags = data.test.needs_right_context
+    half = [t if f else ["O"] * len(t) for t, f in zip(data.test.tags, flags, strict=True)]
+    scores = f1_by_group(data.test, half)
+    assert scores["needs right context"] == 1.0 and scores["rest"] == 0.0
+    assert 0.0 < scores["all"] < 1.0
     with pytest.raises(ValueError, match="predictions"):
         f1_by_group(data.test, predicted[:3])
 
@@ -74,8 +81,11 @@ def test_build_and_train_a_small_tagger(data):
         build_tagger(GRU(4, return_sequences=True), 1)
     model = build_tagger(Bidirectional(GRU(4, return_sequences=True)), len(data.words))
     small = data._replace(x_train=data.x_train[:128], y_train=data.y_train[:128])
+    before = model.evaluate(small.x_train, small.y_train, verbose=0)
     seconds = train_tagger(model, small, epochs=2)
+    after = model.evaluate(small.x_train, small.y_train, verbose=0)
     assert len(seconds) == 2 and min(seconds) > 0
+    assert after < before  # it trained
     with pytest.raises(ValueError, match="epochs"):
         train_tagger(model, small, epochs=0)
     assert model.output_shape == (None, None, len(TAGS) + 1)

@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from rnn_utils.scratch.bidirectional import _backprop_direction, _run_direction
+from rnn_utils.scratch.bidirectional import _backprop_direction, _check_mask, _run_direction
 from rnn_utils.scratch.bptt import _cross_entropy, single_step_loss
 from rnn_utils.scratch.core import (
     CELL_KEYS,
@@ -59,7 +59,8 @@ def init_deep_params(kind, n_x, units, n_y, seed=0, bidirectional=False):
         n_x: input size.
         units: list of n_a^[l], bottom to top.
         n_y: number of output classes.
-        seed: seed of the first layer (layer l uses seed + l, its backward copy seed + 100 + l).
+        seed: base seed: layer l uses seed + l, its backward copy seed + 100 + l, the softmax
+            layer seed itself.
         bidirectional: make every layer bidirectional.
 
     Returns:
@@ -129,13 +130,14 @@ def _split(kind, params):
     return layers, {w_key: w_y, b_key: b_y}, n_x
 
 
-def _forward(kind, x, layers, residual):
-    """Run the stack; returns (outputs of every layer, caches of every direction)."""
-    every_step = np.ones(x.shape[:2])  # no padding: every step is real
+def _forward(kind, x, layers, residual, padding):
+    """Run the stack; returns (outputs of every layer, caches of every direction).
+
+    ``padding`` (m, T_x) is 1 at real steps: every direction skips the padded ones (notebook 06)."""
     outputs, caches, below = [], [], x
     for pair in layers:  # (forward copy, backward copy or None), bottom layer first
         runs = [
-            _run_direction(kind, below, every_step, p, reverse)
+            _run_direction(kind, below, padding, p, reverse)
             for p, reverse in zip(pair, (False, True), strict=True)
             if p is not None
         ]
@@ -155,7 +157,7 @@ def _check_x(x, n_x):
     return x
 
 
-def deep_forward(kind, x, params, residual=False):
+def deep_forward(kind, x, params, residual=False, mask=None):
     """Forward pass of a deep RNN: every layer's activation sequence and ŷ<t>.
 
     Args:
@@ -163,6 +165,8 @@ def deep_forward(kind, x, params, residual=False):
         x: inputs x<1..T_x>, (m, T_x, n_x).
         params: flat dict from :func:`init_deep_params` (suffixes ``[l]`` / ``[l]back``).
         residual: add a layer's input to its output when their sizes match.
+        mask: optional 0/1 array (m, T_x), 1 at real steps; padded steps carry every state over
+            and output 0, in both directions (as Keras's masking does).
 
     Returns:
         ``(activations, y_hat)``: a list of the L activation sequences a^[l], each
@@ -176,17 +180,18 @@ def deep_forward(kind, x, params, residual=False):
         ([(2, 7, 5), (2, 7, 5), (2, 7, 4)], (2, 7, 2))
     """
     layers, output, n_x = _split(kind, params)
-    outputs, _ = _forward(kind, _check_x(x, n_x), layers, residual)
+    x = _check_x(x, n_x)
+    outputs, _ = _forward(kind, x, layers, residual, _check_mask(mask, *x.shape[:2]))
     w_key, b_key = OUTPUT_KEYS[kind]
     return outputs, output_forward(outputs[-1], output[w_key], output[b_key])
 
 
-def _loss_and_backward(kind, x, y, params, mask, residual):
+def _loss_and_backward(kind, x, y, params, mask, residual, padding):
     layers, output, n_x = _split(kind, params)
     x = _check_x(x, n_x)
     y, mask = check_targets(y, mask, x.shape[0], x.shape[1], output[OUTPUT_KEYS[kind][1]].size)
-    outputs, caches = _forward(kind, x, layers, residual)
-    every_step = np.ones(x.shape[:2])
+    padding = _check_mask(padding, *x.shape[:2])
+    outputs, caches = _forward(kind, x, layers, residual, padding)
     w_key, b_key = OUTPUT_KEYS[kind]
     y_hat = output_forward(outputs[-1], output[w_key], output[b_key])
     loss, dlogits = _cross_entropy(y_hat, y, mask)
@@ -202,7 +207,7 @@ def _loss_and_backward(kind, x, y, params, mask, residual):
                 continue
             n_a = p["ba" if kind == "rnn" else "bc"].shape[0]
             step_grads, dx, da_total = _backprop_direction(
-                kind, d_out[..., n_seen : n_seen + n_a], every_step, cache, p, reverse
+                kind, d_out[..., n_seen : n_seen + n_a], padding, cache, p, reverse
             )
             suffix = f"[{index + 1}]" + ("back" if reverse else "")
             grads |= {key + suffix: g for key, g in step_grads.items()}
@@ -228,7 +233,8 @@ def deep_loss_and_grads(kind, x, y, params, mask=None, residual=False):
         x: inputs, (m, T_x, n_x).
         y: integer targets, (m, T_x), in [0, n_y).
         params: flat dict from :func:`init_deep_params`.
-        mask: optional 0/1 array (m, T_x) of the steps that count.
+        mask: optional 0/1 array (m, T_x), 1 at real steps: padded steps count in no loss and,
+            as in :func:`deep_forward`, are skipped by every direction.
         residual: as in :func:`deep_forward`.
 
     Returns:
@@ -242,7 +248,7 @@ def deep_loss_and_grads(kind, x, y, params, mask=None, residual=False):
         >>> max(gradient_check(f, params, max_entries=5).values()) < 1e-7
         True
     """
-    loss, grads, _ = _loss_and_backward(kind, x, y, params, mask, residual)
+    loss, grads, _ = _loss_and_backward(kind, x, y, params, mask, residual, padding=mask)
     return loss, {key: grads[key] for key in params}
 
 
@@ -268,7 +274,7 @@ def deep_state_gradient_norms(kind, x, params, t_loss=None, y=None, residual=Fal
         (3, 6)
     """
     x, t_loss, y, mask = single_step_loss(np.asarray(x, dtype=np.float64), t_loss, y)
-    _, _, state_grads = _loss_and_backward(kind, x, y, params, mask, residual)
+    _, _, state_grads = _loss_and_backward(kind, x, y, params, mask, residual, padding=None)
     return np.stack([np.sqrt(np.sum(g**2, axis=(0, 2))) for g in state_grads])
 
 
