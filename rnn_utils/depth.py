@@ -26,6 +26,7 @@ __all__ = [
     "lm_param_count",
     "path_lengths",
     "seconds_per_step",
+    "sequential_waves",
     "width_for_budget",
 ]
 
@@ -110,7 +111,8 @@ def path_lengths(depth, T, start=1, head=0, residual=False):
     A path's length is the number of weight layers it crosses: one per recurrent step (right,
     a^[l]<t-1> → a^[l]<t>), one per layer (up, a^[l-1]<t> → a^[l]<t>), one per hidden layer of
     the per-step ``head``, one for the softmax. A residual shortcut a^[l] + a^[l-1] crosses no
-    weights, so it may replace an upward step at no cost.
+    weights, so it may replace an upward step at no cost. Layer 1's shortcut x → a^[1] (which
+    ``DeepRNN`` adds only when n_x = n^[1]) is left out.
 
     Returns:
         ``(shortest, longest, count)``: the extreme lengths and the number of distinct paths.
@@ -146,6 +148,24 @@ def path_lengths(depth, T, start=1, head=0, residual=False):
             outputs.append(join((states[layer], 0), shortcut))
     shortest, longest, count = outputs[depth]
     return int(shortest + head + 1), int(longest + head + 1), int(count)
+
+
+def sequential_waves(depth, T):
+    """How many waves a depth × T grid needs when every cell whose inputs are ready runs at once.
+
+    Cell (l, t) waits for its left neighbour (l, t − 1) and the cell below (l − 1, t), so it
+    runs in wave 1 + max of theirs: the anti-diagonals run one after another.
+
+    Example:
+        >>> sequential_waves(depth=3, T=12)  # T + L − 1
+        14
+    """
+    depth, T = _check_positive("depth", depth), _check_positive("T", T)
+    wave = np.zeros((depth + 1, T + 1), dtype=int)  # row 0 / column 0: the inputs, a<0>
+    for layer in range(1, depth + 1):
+        for t in range(1, T + 1):
+            wave[layer, t] = 1 + max(wave[layer, t - 1], wave[layer - 1, t])
+    return int(wave.max())
 
 
 def fit_lm(model, data, epochs, batch_size, lr, seed=0, curves=False):

@@ -14,6 +14,7 @@ from rnn_utils.depth import (  # noqa: E402
     lm_param_count,
     path_lengths,
     seconds_per_step,
+    sequential_waves,
     width_for_budget,
 )
 from rnn_utils.plots.deep_diagrams import count_tagged, draw_deep_rnn  # noqa: E402
@@ -115,3 +116,8 @@ def test_diagram_parts():
     assert parts["cell"] == 12 and parts["node"] == 8
     assert parts["arrow"] == 4 * 2 + 3 * 3 + 2 * 4  # up, right, x -> a[1] and a[L] -> y
     assert count_tagged(ax, "residual") == 4 * 2 and count_tagged(ax, "path") == 3
+
+
+@pytest.mark.parametrize("depth, T", [(1, 1), (1, 7), (3, 12), (8, 20)])
+def test_sequential_waves_are_the_anti_diagonals(depth, T):
+    assert sequential_waves(depth, T) == T + depth - 1

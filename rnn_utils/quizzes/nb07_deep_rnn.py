@@ -32,12 +32,9 @@ def _longest_path_evidence():
 
 def _critical_path_evidence():
     """Earliest wave at which each cell (l, t) can run: 1 + max(left neighbour, lower one)."""
-    depth, T = 4, 10
-    wave = np.zeros((depth + 1, T + 1), dtype=int)  # row 0 / column 0: the inputs, a<0>
-    for layer in range(1, depth + 1):
-        for t in range(1, T + 1):
-            wave[layer, t] = 1 + max(wave[layer, t - 1], wave[layer - 1, t])
-    return int(wave.max())
+    from rnn_utils.depth import sequential_waves
+
+    return sequential_waves(depth=4, T=10)
 
 
 def _recurrent_mask_evidence():
