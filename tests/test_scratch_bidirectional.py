@@ -125,9 +125,9 @@ def test_bad_inputs_raise_clear_errors():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_private_backprop_also_returns_the_input_gradient(kind):
+def test_direction_backprop_also_returns_the_input_gradient(kind):
     """dL/dx<t> = the sum of what both directions send to x<t> (checked by differences)."""
-    from rnn_utils.scratch.bidirectional import _backprop_direction, _cross_entropy
+    from rnn_utils.scratch.bptt import _cross_entropy, backprop_direction
 
     x, y, mask = _batch()
     params = init_bidirectional_params(kind, 2, 3, 3, seed=7)
@@ -144,7 +144,7 @@ def test_private_backprop_also_returns_the_input_gradient(kind):
             (False, True),
             strict=True,
         ):
-            dx += _backprop_direction(kind, d_dir, mask, caches, cell, reverse)[1]
+            dx += backprop_direction(kind, d_dir, caches, cell, mask, reverse)[1]
         return loss, {"x": dx}
 
     assert gradient_check(loss_and_dx, {"x": x})["x"] < 1e-6

@@ -20,20 +20,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnn_utils.scratch.bptt import _cross_entropy
+from rnn_utils.scratch.bptt import _cross_entropy, backprop_direction, run_direction
 from rnn_utils.scratch.core import (
     CELL_KEYS,
     check_array,
+    check_mask,
     check_params,
     check_sequence_inputs,
     check_targets,
     init_params,
     softmax,
 )
-from rnn_utils.scratch.gru import gru_cell_backward, gru_step
 from rnn_utils.scratch.keras_weights import to_keras_weights
-from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_step
-from rnn_utils.scratch.rnn import rnn_cell_backward, rnn_step
 
 __all__ = [
     "MERGE_MODES",
@@ -146,66 +144,6 @@ def split_bidirectional_params(kind, params, merge_mode="concat"):
     return cells[0], cells[1], output
 
 
-def _check_mask(mask, m, t_x):
-    if mask is None:
-        return np.ones((m, t_x))
-    mask = check_array(mask, "mask", (m, t_x), "(m, T_x)")
-    if not np.all((mask == 0) | (mask == 1)):
-        raise ValueError("mask must hold only 0 (padded step) and 1 (real token)")
-    return mask
-
-
-def _run_direction(kind, x, mask, p, reverse):
-    """One direction over time; padded steps carry the state and output 0."""
-    m, t_x, _ = x.shape
-    n_a = p["ba"].shape[0] if kind == "rnn" else p["bc"].shape[0]
-    a = np.zeros((m, t_x, n_a))
-    a_prev, c_prev = np.zeros((m, n_a)), np.zeros((m, n_a))
-    caches = [None] * t_x
-    for t in reversed(range(t_x)) if reverse else range(t_x):
-        keep = mask[:, t, None]
-        if kind == "rnn":
-            a_new, caches[t] = rnn_step(x[:, t], a_prev, p)
-        elif kind == "gru":
-            a_new, caches[t] = gru_step(x[:, t], a_prev, p)
-        else:
-            a_new, c_new, caches[t] = lstm_step(x[:, t], a_prev, c_prev, p)
-            c_prev = keep * c_new + (1.0 - keep) * c_prev
-        a_prev = keep * a_new + (1.0 - keep) * a_prev
-        a[:, t] = keep * a_prev
-    return a, caches
-
-
-def _backprop_direction(kind, da_out, mask, caches, p, reverse):
-    """BPTT through one direction, visiting the steps in the opposite order of the forward.
-
-    Returns:
-        ``(grads, dx, da_total)``: the cell's parameter gradients, dL/dx<t> (m, T_x, n_x) and
-        the total dL/da<t> reaching each step's state (m, T_x, n_a).
-    """
-    m, t_x, n_a = da_out.shape
-    grads = {key: np.zeros_like(p[key]) for key in CELL_KEYS[kind]}
-    dx, da_total = None, np.empty_like(da_out)
-    da_carry, dc_carry = np.zeros((m, n_a)), np.zeros((m, n_a))
-    for t in range(t_x) if reverse else reversed(range(t_x)):
-        keep = mask[:, t, None]
-        da_total[:, t] = da_carry + keep * da_out[:, t]  # the output at t is keep * state<t>
-        if kind == "rnn":
-            step = rnn_cell_backward(keep * da_total[:, t], caches[t])
-        elif kind == "gru":
-            step = gru_cell_backward(keep * da_total[:, t], caches[t])
-        else:
-            step = lstm_cell_backward(keep * da_total[:, t], keep * dc_carry, caches[t])
-            dc_carry = (1.0 - keep) * dc_carry + step["c_prev"]
-        if dx is None:
-            dx = np.empty((m, t_x, step["xt"].shape[1]))
-        dx[:, t] = step["xt"]
-        da_carry = (1.0 - keep) * da_total[:, t] + step["a_prev"]
-        for key in grads:
-            grads[key] += step[key]
-    return grads, dx, da_total
-
-
 def merge_directions(a_fwd, a_bwd, merge_mode="concat"):
     """Merge a→<t> and a←<t> like ``keras.layers.Bidirectional``.
 
@@ -271,9 +209,9 @@ def bidirectional_forward(kind, x, params, mask=None, merge_mode="concat"):
     n_x = fwd["Wax"].shape[1] if kind == "rnn" else fwd["Wc"].shape[1] - fwd["bc"].shape[0]
     n_a = fwd["ba"].shape[0] if kind == "rnn" else fwd["bc"].shape[0]
     x, _ = check_sequence_inputs(x, np.zeros((len(np.asarray(x)), n_a)), n_x, n_a)
-    mask = _check_mask(mask, x.shape[0], x.shape[1])
-    a_fwd, caches_fwd = _run_direction(kind, x, mask, fwd, reverse=False)
-    a_bwd, caches_bwd = _run_direction(kind, x, mask, bwd, reverse=True)
+    mask = check_mask(mask, x.shape[0], x.shape[1])
+    a_fwd, _, caches_fwd = run_direction(kind, x, fwd, mask, reverse=False)
+    a_bwd, _, caches_bwd = run_direction(kind, x, bwd, mask, reverse=True)
     merged = merge_directions(a_fwd, a_bwd, merge_mode)
     y_hat = softmax(merged @ output["Wy"].T + output["by"]) if output else None
     cache = {
@@ -327,7 +265,7 @@ def bidirectional_loss_and_grads(kind, x, y, params, mask=None, merge_mode="conc
     for direction, da_out, cell, caches, reverse in zip(
         _DIRECTIONS, d_directions, cache["cells"], cache["caches"], (False, True), strict=True
     ):
-        cell_grads = _backprop_direction(kind, da_out, mask, caches, cell, reverse)[0]
+        cell_grads = backprop_direction(kind, da_out, caches, cell, mask, reverse)[0]
         grads.update({f"{direction}_{key}": value for key, value in cell_grads.items()})
     return loss, {key: grads[key] for key in params}
 

@@ -28,52 +28,78 @@ from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_step
 from rnn_utils.scratch.rnn import rnn_cell_backward, rnn_step
 
 
-def _run_forward(kind, x, a0, p, c0=None):
-    """Unroll the cell over time (inputs already checked); returns (a, y_hat, c, caches)."""
-    m, t_x, _ = x.shape
-    a = np.empty((m, t_x, a0.shape[1]))
-    c = np.empty_like(a) if kind == "lstm" else None
-    caches = []
-    a_prev, c_prev = a0, c0
-    for t in range(t_x):
-        if kind == "rnn":
-            a_prev, cache = rnn_step(x[:, t], a_prev, p)
-        elif kind == "gru":
-            a_prev, cache = gru_step(x[:, t], a_prev, p)
-        else:
-            a_prev, c_prev, cache = lstm_step(x[:, t], a_prev, c_prev, p)
-            c[:, t] = c_prev
-        a[:, t] = a_prev
-        caches.append(cache)
-    w_key, b_key = OUTPUT_KEYS[kind]
-    return a, output_forward(a, p[w_key], p[b_key]), c, caches
+def run_direction(kind, x, p, mask=None, reverse=False, a0=None, c0=None):
+    """Run the cell over time, left to right or (``reverse``) right to left: the NumPy time loop.
 
-
-def _run_backward(kind, da_out, caches, p):
-    """BPTT through the cells, from dL/da<t> due to each step's output (m, T_x, n_a).
+    Inputs are already checked. A padded step (``mask`` 0) carries the states over and outputs
+    0, so a right-to-left pass starts at each row's last real token (notebook 06). Used for one
+    layer here, for both directions in :mod:`rnn_utils.scratch.bidirectional` and for every
+    layer of :mod:`rnn_utils.scratch.deep`.
 
     Returns:
-        ``(cell_grads, da0, da_total)``: gradients of the cell parameters, dL/da<0>, and the
-        total dL/da<t> of every step (m, T_x, n_a) — what reaches a<t> from ŷ<t> and from t+1.
+        ``(a, c, caches)``: outputs a<t> (m, T_x, n_a); for the LSTM the cells c<t> (else None);
+        each step's cache, by time index.
+    """
+    m, t_x, _ = x.shape
+    n_a = p["ba" if kind == "rnn" else "bc"].shape[0]
+    a = np.zeros((m, t_x, n_a))
+    c = np.zeros_like(a) if kind == "lstm" else None
+    a_prev = np.zeros((m, n_a)) if a0 is None else a0
+    c_prev = np.zeros((m, n_a)) if c0 is None else c0
+    caches = [None] * t_x
+    for t in reversed(range(t_x)) if reverse else range(t_x):
+        keep = 1.0 if mask is None else mask[:, t, None]
+        if kind == "rnn":
+            a_new, caches[t] = rnn_step(x[:, t], a_prev, p)
+        elif kind == "gru":
+            a_new, caches[t] = gru_step(x[:, t], a_prev, p)
+        else:
+            a_new, c_new, caches[t] = lstm_step(x[:, t], a_prev, c_prev, p)
+            c_prev = c_new if mask is None else keep * c_new + (1.0 - keep) * c_prev
+            c[:, t] = c_prev
+        a_prev = a_new if mask is None else keep * a_new + (1.0 - keep) * a_prev
+        a[:, t] = keep * a_prev
+    return a, c, caches
+
+
+def backprop_direction(kind, da_out, caches, p, mask=None, reverse=False):
+    """BPTT through :func:`run_direction`, visiting the steps in the opposite order.
+
+    ``da_out`` (m, T_x, n_a) is dL/da<t> from each step's output (ŷ<t>, or the layer above).
+
+    Returns:
+        ``(grads, dx, da_total, da0)``: the cell's parameter gradients, dL/dx<t> (m, T_x, n_x),
+        the total dL/da<t> reaching each step's state — from its output and from the next step
+        processed — (m, T_x, n_a), and dL/da<0>.
     """
     m, t_x, n_a = da_out.shape
     grads = {key: np.zeros_like(p[key]) for key in CELL_KEYS[kind]}
-    da_total = np.empty_like(da_out)
-    da_next = np.zeros((m, n_a))
-    dc_next = np.zeros((m, n_a))
-    for t in reversed(range(t_x)):
-        da_total[:, t] = da_out[:, t] + da_next
+    dx, da_total = None, np.empty_like(da_out)
+    da_carry, dc_carry = np.zeros((m, n_a)), np.zeros((m, n_a))
+    for t in range(t_x) if reverse else reversed(range(t_x)):
+        keep = 1.0 if mask is None else mask[:, t, None]
+        da_total[:, t] = da_carry + keep * da_out[:, t]  # the output at t is keep * a<t>
         if kind == "rnn":
-            step = rnn_cell_backward(da_total[:, t], caches[t])
+            step = rnn_cell_backward(keep * da_total[:, t], caches[t])
         elif kind == "gru":
-            step = gru_cell_backward(da_total[:, t], caches[t])
+            step = gru_cell_backward(keep * da_total[:, t], caches[t])
         else:
-            step = lstm_cell_backward(da_total[:, t], dc_next, caches[t])
-            dc_next = step["c_prev"]
-        da_next = step["a_prev"]
+            step = lstm_cell_backward(keep * da_total[:, t], keep * dc_carry, caches[t])
+            dc_carry = (1.0 - keep) * dc_carry + step["c_prev"]
+        if dx is None:
+            dx = np.empty((m, t_x, step["xt"].shape[1]))
+        dx[:, t] = step["xt"]
+        da_carry = (1.0 - keep) * da_total[:, t] + step["a_prev"]
         for key in grads:
             grads[key] += step[key]
-    return grads, da_next, da_total
+    return grads, dx, da_total, da_carry
+
+
+def _run_forward(kind, x, a0, p, c0=None):
+    """One layer left to right from a<0> (inputs already checked): (a, y_hat, c, caches)."""
+    a, c, caches = run_direction(kind, x, p, a0=a0, c0=c0)
+    w_key, b_key = OUTPUT_KEYS[kind]
+    return a, output_forward(a, p[w_key], p[b_key]), c, caches
 
 
 def _cross_entropy(y_hat, y, mask):
@@ -187,7 +213,7 @@ def _loss_and_backward(kind, p, x, y, a0, mask, c0):
     loss, dlogits = _cross_entropy(y_hat, y, mask)
     w_key, b_key = OUTPUT_KEYS[kind]
     grads = {w_key: np.einsum("mtk,mta->ka", dlogits, a), b_key: dlogits.sum(axis=(0, 1))}
-    cell_grads, da0, da_total = _run_backward(kind, dlogits @ p[w_key], caches, p)
+    cell_grads, _, da_total, da0 = backprop_direction(kind, dlogits @ p[w_key], caches, p)
     grads.update(cell_grads)
     grads["a0"] = da0
     return loss, grads, da_total

@@ -154,12 +154,17 @@ def check_targets(y, mask, m: int, t_x: int, n_y: int) -> tuple[np.ndarray, np.n
     y = y.astype(np.int64)
     if y.size and (y.min() < 0 or y.max() >= n_y):
         raise ValueError(f"y holds class ids in [{y.min()}, {y.max()}]; expected [0, n_y={n_y})")
+    return y, check_mask(mask, m, t_x)
+
+
+def check_mask(mask, m: int, t_x: int) -> np.ndarray:
+    """A 0/1 ``mask`` (m, T_x), 1 at real steps; all ones when ``mask`` is None."""
     if mask is None:
-        return y, np.ones((m, t_x))
+        return np.ones((m, t_x))
     mask = check_array(mask, "mask", (m, t_x), "(m, T_x)")
     if not np.all((mask == 0) | (mask == 1)):
         raise ValueError("mask must hold only 0 (padded step) and 1 (real step)")
-    return y, mask
+    return mask
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -5,10 +5,10 @@ a^[l]<t> = g(W^[l] [a^[l]<t-1>, a^[l-1]<t>] + b^[l]) with a^[0]<t> = x<t>, and t
 output reads the top layer, ŷ<t> = softmax(W_y a^[L]<t> + b_y). Every layer is one of the
 single-layer cells of :mod:`rnn_utils.scratch.rnn`, :mod:`~rnn_utils.scratch.gru` or
 :mod:`~rnn_utils.scratch.lstm`, used unchanged, run over time (forward and BPTT, one direction
-at a time) by the loops of :mod:`rnn_utils.scratch.bidirectional`, their one home. Two options
-mirror :class:`rnn_utils.layers.DeepRNN`: *bidirectional* layers (a forward and a backward copy
-whose activations are concatenated) and *residual* connections, a^[l] ← a^[l] + a^[l-1] when
-the two sizes match. Initial states are zeros, as in Keras.
+at a time) by :func:`rnn_utils.scratch.bptt.run_direction` and its BPTT, the one home of the
+NumPy time loop. Two options mirror :class:`rnn_utils.layers.DeepRNN`: *bidirectional* layers
+(a forward and a backward copy whose activations are concatenated) and *residual* connections,
+a^[l] ← a^[l] + a^[l-1] when the two sizes match. Initial states are zeros, as in Keras.
 
 All parameters live in ONE flat dict, so :func:`rnn_utils.scratch.gradient_check` works on it
 unchanged: layer l's cell keys carry the suffix ``[l]`` (``"Waa[1]"``, ``"Wu[2]"``, 1-based),
@@ -22,13 +22,18 @@ import re
 
 import numpy as np
 
-from rnn_utils.scratch.bidirectional import _backprop_direction, _check_mask, _run_direction
-from rnn_utils.scratch.bptt import _cross_entropy, single_step_loss
+from rnn_utils.scratch.bptt import (
+    _cross_entropy,
+    backprop_direction,
+    run_direction,
+    single_step_loss,
+)
 from rnn_utils.scratch.core import (
     CELL_KEYS,
     OUTPUT_KEYS,
     check_array,
     check_kind,
+    check_mask,
     check_params,
     check_targets,
     init_params,
@@ -137,15 +142,15 @@ def _forward(kind, x, layers, residual, padding):
     outputs, caches, below = [], [], x
     for pair in layers:  # (forward copy, backward copy or None), bottom layer first
         runs = [
-            _run_direction(kind, below, padding, p, reverse)
+            run_direction(kind, below, p, padding, reverse)
             for p, reverse in zip(pair, (False, True), strict=True)
             if p is not None
         ]
-        out = np.concatenate([a for a, _ in runs], axis=-1)
+        out = np.concatenate([a for a, _, _ in runs], axis=-1)
         if residual and out.shape[-1] == below.shape[-1]:
             out = out + below  # a^[l] + a^[l-1]
         outputs.append(out)
-        caches.append([c for _, c in runs])
+        caches.append([direction_caches for _, _, direction_caches in runs])
         below = out
     return outputs, caches
 
@@ -181,7 +186,7 @@ def deep_forward(kind, x, params, residual=False, mask=None):
     """
     layers, output, n_x = _split(kind, params)
     x = _check_x(x, n_x)
-    outputs, _ = _forward(kind, x, layers, residual, _check_mask(mask, *x.shape[:2]))
+    outputs, _ = _forward(kind, x, layers, residual, check_mask(mask, *x.shape[:2]))
     w_key, b_key = OUTPUT_KEYS[kind]
     return outputs, output_forward(outputs[-1], output[w_key], output[b_key])
 
@@ -190,7 +195,7 @@ def _loss_and_backward(kind, x, y, params, mask, residual, padding):
     layers, output, n_x = _split(kind, params)
     x = _check_x(x, n_x)
     y, mask = check_targets(y, mask, x.shape[0], x.shape[1], output[OUTPUT_KEYS[kind][1]].size)
-    padding = _check_mask(padding, *x.shape[:2])
+    padding = check_mask(padding, *x.shape[:2])
     outputs, caches = _forward(kind, x, layers, residual, padding)
     w_key, b_key = OUTPUT_KEYS[kind]
     y_hat = output_forward(outputs[-1], output[w_key], output[b_key])
@@ -206,8 +211,8 @@ def _loss_and_backward(kind, x, y, params, mask, residual, padding):
             if p is None:
                 continue
             n_a = p["ba" if kind == "rnn" else "bc"].shape[0]
-            step_grads, dx, da_total = _backprop_direction(
-                kind, d_out[..., n_seen : n_seen + n_a], padding, cache, p, reverse
+            step_grads, dx, da_total, _ = backprop_direction(
+                kind, d_out[..., n_seen : n_seen + n_a], cache, p, padding, reverse
             )
             suffix = f"[{index + 1}]" + ("back" if reverse else "")
             grads |= {key + suffix: g for key, g in step_grads.items()}
