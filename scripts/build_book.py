@@ -2,6 +2,7 @@
 
     python scripts/build_book.py --in-place            # make refresh: every notebook
     python scripts/build_book.py --in-place 02_vanilla_rnn   # just one
+    python scripts/build_book.py --run --seed 1        # execute only (nothing written), seed 1
 
 Prints one line per notebook with its runtime; exits non-zero if any notebook fails.
 The website is built from the stored outputs by ``scripts/build_site.py`` (``make book``);
@@ -45,8 +46,18 @@ def main(argv: list[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--html", type=Path, help="build the website into this folder (no execution)")
     mode.add_argument("--in-place", action="store_true", help="rewrite the notebooks' outputs")
+    mode.add_argument(
+        "--run", action="store_true", help="execute only: check every cell runs, write nothing"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="run with this setup seed (sets RNN_COURSE_SEED; only with --run)",
+    )
     parser.add_argument("names", nargs="*", help="only these notebooks (file names or stems)")
     args = parser.parse_args(argv)
+    if args.seed is not None and not args.run:
+        parser.error("--seed changes the stored outputs' seed: use it with --run only")
     if args.html:
         import build_site
 
@@ -55,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    if args.seed is not None:
+        from rnn_utils.notebook import SEED_VARIABLE
+
+        os.environ[SEED_VARIABLE] = str(args.seed)
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     if args.names:
         wanted = {Path(n).stem for n in args.names}
@@ -75,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         total += seconds
         print(f"{path.name:<32} {seconds:6.1f} s", flush=True)
-        nbformat.write(nb, path)
+        if args.in_place:
+            nbformat.write(nb, path)
     print(f"total {total:.1f} s")
     return 1 if failures else 0
 

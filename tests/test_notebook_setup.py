@@ -6,7 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
-from rnn_utils.notebook import setup_notebook
+from rnn_utils.notebook import SEED_VARIABLE, setup_notebook
 from rnn_utils.plots import COURSE_STYLE
 
 
@@ -54,6 +54,27 @@ def test_course_style_is_applied():
         if key != "axes.prop_cycle":
             expected = list(value) if isinstance(value, tuple) else value
             assert mpl.rcParams[key] == expected, key
+
+
+def test_seed_variable_overrides_the_notebooks_seed(monkeypatch):
+    monkeypatch.setenv(SEED_VARIABLE, "2")
+    assert setup_notebook(seed=0, verbose=False).endswith("| seed 2")
+    twice = np.random.rand(2)  # noqa: NPY002
+    setup_notebook(seed=2, verbose=False)
+    np.testing.assert_array_equal(np.random.rand(2), twice)  # noqa: NPY002
+    monkeypatch.setenv(SEED_VARIABLE, " ")
+    assert setup_notebook(seed=0, verbose=False).endswith("| seed 0")
+    monkeypatch.setenv(SEED_VARIABLE, "one")
+    with pytest.raises(ValueError, match="RNN_COURSE_SEED must be a non-negative integer"):
+        setup_notebook(seed=0, verbose=False)
+
+
+def test_tf32_is_off_after_setup():
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(True)
+    setup_notebook(seed=0, verbose=False)
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "0"])
