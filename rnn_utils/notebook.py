@@ -7,7 +7,7 @@ import os
 import warnings
 
 SEED_VARIABLE = "RNN_COURSE_SEED"
-"""Environment variable that overrides every notebook's setup seed (the portability tests set it)."""
+"""Environment variable that, when set, overrides every notebook's setup seed."""
 
 
 def _quiet_python_loggers() -> None:
