@@ -21,7 +21,7 @@ export KERAS_BACKEND ?= tensorflow
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test lint lab refresh bench install clean student autograde
+.PHONY: book test test-portability test-floors gpu-check lint lab refresh bench install clean student autograde
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || { echo "creating $(ENV_DIR) with $(PYTHON)"; $(PYTHON) -m venv $(ENV_DIR); }
@@ -38,6 +38,15 @@ book: $(STAMP)  ## the course website in build/html/, from the stored outputs (n
 
 test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the README's test command)
 	$(PY) -m pytest
+
+test-portability: $(STAMP) test-floors  ## the course on other kernels and another seed, and at the version floors (slow; CI runs it after make test)
+	$(PY) -m pytest -m portability tests/test_portability.py
+
+test-floors:  ## the unit tests at the lowest versions pyproject.toml allows (own venv: .venv-floors)
+	bash scripts/test_floors.sh
+
+gpu-check: $(STAMP)  ## on a GPU machine: equivalence tests, every notebook, speed vs cuDNN (says so and exits 0 without a GPU)
+	$(PY) scripts/gpu_check.py
 
 lint: $(STAMP)  ## ruff over the package, tests, scripts, benchmarks, data scripts and notebooks
 	$(PY) -m ruff check $(LINT_PATHS)

@@ -97,6 +97,9 @@ def setup_notebook(seed: int = 0, style: bool = True, verbose: bool = True) -> s
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
     seed = _seed_from_environment(seed)
+    from rnn_utils.versions import check_versions
+
+    check_versions()  # a clear message on a runtime with too old a Keras or TensorFlow
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     _quiet_python_loggers()

@@ -21,11 +21,15 @@ same defaults: variational ``dropout``/``recurrent_dropout`` with ``seed``, ``st
 ``reset_state()``, and ``unroll``/``use_cudnn``/``implementation`` (accepted, no effect).
 """
 
-from rnn_utils.layers.bidirectional import Bidirectional
-from rnn_utils.layers.deep import DeepRNN
-from rnn_utils.layers.gru import GRU, GRUCell
-from rnn_utils.layers.lstm import LSTM, LSTMCell
-from rnn_utils.layers.simple_rnn import SimpleRNN, SimpleRNNCell
+from rnn_utils.versions import check_versions
+
+check_versions()  # before any layer module touches keras.ops: a clear message on old versions
+
+from rnn_utils.layers.bidirectional import Bidirectional  # noqa: E402
+from rnn_utils.layers.deep import DeepRNN  # noqa: E402
+from rnn_utils.layers.gru import GRU, GRUCell  # noqa: E402
+from rnn_utils.layers.lstm import LSTM, LSTMCell  # noqa: E402
+from rnn_utils.layers.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: E402
 
 __all__ = [
     "SimpleRNN", "GRU", "LSTM", "Bidirectional", "DeepRNN",

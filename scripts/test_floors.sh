@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make test-floors: the package's unit tests at exactly the lowest versions pyproject.toml allows
+# (every ">=" of its runtime dependencies turned into "=="), in a venv of their own, so that the
+# declared floors are tested floors. The notebooks' stored outputs come from constraints.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ENV_DIR=${FLOORS_ENV:-.venv-floors}
+PYTHON=${PYTHON:-python3}
+STAMP="$ENV_DIR/.floors-installed"
+export TF_CPP_MIN_LOG_LEVEL=3 TF_ENABLE_ONEDNN_OPTS=0 KERAS_BACKEND=tensorflow
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+pins=$("$PYTHON" - <<'PY'
+import tomllib
+deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]
+print(" ".join(d.replace(">=", "==") for d in deps))
+PY
+)
+if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$pins" ]]; then
+  echo "creating $ENV_DIR at the floors: $pins"
+  test -x "$ENV_DIR/bin/python" || "$PYTHON" -m venv "$ENV_DIR"
+  # shellcheck disable=SC2086  # one argument per pin
+  "$ENV_DIR/bin/python" -m pip install --quiet $pins "pytest==8.4.2" "hypothesis==6.140.3" "nbformat==5.10.4" \
+    2>&1 | grep -v "^WARNING: Location" || true
+  "$ENV_DIR/bin/python" -m pip install --quiet --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+  echo "$pins" > "$STAMP"
+fi
+"$ENV_DIR/bin/python" -c "import keras, tensorflow, numpy; print('floors:', 'keras', keras.__version__, '| tensorflow', tensorflow.__version__, '| numpy', numpy.__version__)"
+# every unit test but those of the notebook, site, assignment, packaging and JAX tooling,
+# whose tools (nbval, ruff, Sphinx, nbgrader, build, JAX) are pinned in constraints.txt
+"$ENV_DIR/bin/python" -m pytest -o addopts="" -p no:cacheprovider -q -m "not portability" tests \
+  --ignore=tests/test_site.py --ignore=tests/test_assignments.py --ignore=tests/test_colab_setup.py \
+  --ignore=tests/test_nbval_policy.py --ignore=tests/test_packaging.py --ignore=tests/test_wheel.py \
+  --ignore=tests/test_layers_jax.py --ignore=tests/test_portability.py
