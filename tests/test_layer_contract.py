@@ -190,8 +190,8 @@ def test_dropout_only_in_training(kind):
     dropped = our_cls(5, return_sequences=True, dropout=0.5, recurrent_dropout=0.5)
     plain(x), dropped(x)
     dropped.set_weights(plain.get_weights())
-    for training in (None, False):
-        assert max_abs_diff(plain(x, training=training), dropped(x, training=training)) == 0.0
+    for training in (None, False):  # a dropout mask would move outputs by ~0.1, not 1e-6
+        assert max_abs_diff(plain(x, training=training), dropped(x, training=training)) < 1e-6
     assert max_abs_diff(plain(x), dropped(x, training=True)) > 1e-2
     model = keras.Sequential([keras.Input((6, 4)), dropped])
     assert max_abs_diff(model.predict(x, verbose=0), plain(x)) < 1e-6
