@@ -164,7 +164,7 @@ QUIZ = Quiz(
             ),
             explanation="Everything about x must be squeezed into the encoder's final state, "
             "a fixed-size vector: the bottleneck that hurts long words and that attention "
-            "removes.",
+            "eases.",
             hint="Look at the diagram: which arrow joins the two halves?",
         ),
         Question(
@@ -184,19 +184,22 @@ QUIZ = Quiz(
         ),
         Question(
             "exposure_bias",
-            "A model's per-phoneme accuracy with teacher forcing is much higher than its "
-            "accuracy when it decodes on its own. Why?",
+            "A decoder has just written a wrong phoneme. Scored after aligning its outputs "
+            "with the references, it then gets the following phonemes wrong more often when "
+            "it decodes on its own than under teacher forcing. Why?",
             "single",
             key="01ab1147d4de67e84ce7",
             options=(
                 "teacher forcing uses dropout at test time",
                 "the held-out words are longer than the training words",
                 "greedy decoding uses a different softmax",
-                "after its first mistake it is fed its own wrong phoneme, an input never seen "
-                "in training, so errors pile up",
+                "on its own it reads a prefix containing its mistake, a prefix it never saw in "
+                "training, while teacher forcing hands it the true prefix again",
             ),
-            explanation="Exposure bias: trained only on true prefixes, the decoder has never "
-            "learned to recover from its own mistakes, which derail the following steps.",
+            explanation="Exposure bias: trained only on true prefixes, the decoder never "
+            "learned to recover from its own mistakes, so a wrong prefix makes the next errors "
+            "more likely. Whole words are another matter: greedy decoding gets a word entirely "
+            "right exactly when teacher forcing does.",
             hint="What does the decoder read after it makes one mistake, in each mode?",
         ),
     ],

@@ -1,13 +1,18 @@
 """Attention for encoder–decoders: additive (Bahdanau) and multiplicative (Luong) scores.
 
-Taught in notebook 08. At decoder step t the decoder state s<t-1> (the *query*) is compared with
+Taught in notebook 08. At decoder step t a decoder state s (the *query*) is compared with
 every encoder activation a<t'> (the *keys*, which are also the *values*), giving scores
 e<t,t'>; a softmax over t' turns them into attention weights α<t,t'> that sum to 1, and the
 context vector is c<t> = Σ_t' α<t,t'> a<t'>:
 
-- additive (Bahdanau et al. 2015): e<t,t'> = vᵀ tanh(W_s s<t-1> + W_a a<t'>);
-- multiplicative (Luong et al. 2015): e<t,t'> = s<t-1>ᵀ a<t'> (``"dot"``) or
-  s<t-1>ᵀ W a<t'> (``"general"``).
+- additive (Bahdanau et al. 2015): e<t,t'> = vᵀ tanh(W_s s + W_a a<t'>);
+- multiplicative (Luong et al. 2015): e<t,t'> = sᵀ a<t'> (``"dot"``) or sᵀ W a<t'>
+  (``"general"``).
+
+The layers score whatever state they are given. :class:`rnn_utils.seq2seq.model.Seq2Seq` uses
+Luong's placement for both scores: the query is s<t>, the state *after* decoder step t, and the
+context only enters the readout. Bahdanau et al. scored the previous state s<t-1> instead and fed
+the context into the recurrent step.
 
 Both layers are written with ``keras.ops`` only and return the weights with the context so they
 can be drawn. A padded source position (mask False) gets weight exactly 0. With the projections
@@ -100,7 +105,7 @@ class _Attention(keras.layers.Layer):
 
 @SERIALIZABLE
 class AdditiveAttention(_Attention):
-    """Bahdanau's additive attention: e<t,t'> = vᵀ tanh(W_s s<t-1> + W_a a<t'>).
+    """Bahdanau's additive attention: e<t,t'> = vᵀ tanh(W_s s + W_a a<t'>), s the query.
 
     Weights: ``query_kernel`` (d_s, units) = W_sᵀ, ``key_kernel`` (d_a, units) = W_aᵀ,
     ``v`` (units,).
@@ -141,7 +146,7 @@ class AdditiveAttention(_Attention):
 
 @SERIALIZABLE
 class LuongAttention(_Attention):
-    """Luong's multiplicative attention: e<t,t'> = s<t-1>ᵀ a<t'> or s<t-1>ᵀ W a<t'>.
+    """Luong's multiplicative attention: e<t,t'> = sᵀ a<t'> or sᵀ W a<t'>, s the query.
 
     Args:
         score: ``"dot"`` (no weights; d_s must equal d_a) or ``"general"`` (a ``kernel``

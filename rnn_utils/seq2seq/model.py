@@ -8,7 +8,8 @@ Taught in notebook 08. It models P(y<1..T_y> | x<1..T_x>) = Π_t P(y<t> | y<1..t
   final states and reads y<0..T_y-1> (``<bos>`` then the target): this is **teacher forcing**,
   the true previous output is fed at every step during training. Its states s<t> then query
   the encoder activations through **attention** (Luong's scheme: after the recurrent step),
-  ĥ<t> = tanh(W_c [s<t>; context<t>]), and ŷ<t> = softmax(W_y ĥ<t> + b_y). Without attention,
+  ĥ<t> = tanh(W_c [s<t>, c<t>] + b_c) with the context c<t>, and ŷ<t> = softmax(W_y ĥ<t> + b_y)
+  (``combine`` holds W_c, b_c; ``output_layer`` W_y, b_y). Without attention,
   ŷ<t> = softmax(W_y s<t> + b_y): everything about x must pass through the final states.
 
 Because attention acts after the recurrent step (no input feeding), training runs the decoder
