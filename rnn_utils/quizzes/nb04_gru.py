@@ -152,12 +152,14 @@ QUIZ = Quiz(
             "keras_z",
             "Keras's `GRU` computes a gate $z$ and then "
             "$a^{\\langle t \\rangle} = z \\ast a^{\\langle t-1 \\rangle} + (1 - z) \\ast "
-            "\\tilde{c}^{\\langle t \\rangle}$. In the seed's notation, $z$ is:",
+            "\\tilde{c}^{\\langle t \\rangle}$. In seed 003's notation, where $\\Gamma_u$ "
+            "weights the candidate, $z$ is:",
             "single",
             key="789764dabdb1604ecab4",
             options=("$\\Gamma_u$", "$1 - \\Gamma_u$", "$\\Gamma_r$", "$1 - \\Gamma_r$"),
-            explanation="The seed's Γ_u weights the candidate; Keras's z weights the old state, "
-            "so z = 1 − Γ_u (and its weights are the negated Γ_u weights).",
+            explanation="Seed 003's Γ_u weights the candidate; Keras's z, like Cho et al.'s "
+            "(2014), weights the old state, so z = 1 − Γ_u (and its weights are the negated Γ_u "
+            "weights). Seed 001's z_t weights the candidate too: it is Γ_u, not Keras's z.",
             hint="Which term does each convention multiply by its gate: the old state or the "
             "candidate?",
             evidence=_keras_z_evidence,
@@ -194,14 +196,14 @@ QUIZ = Quiz(
             key="242ede4124623f5198a1",
             options=(
                 "To $c^{\\langle t-1 \\rangle}$, before it is multiplied by the candidate's "
-                "recurrent weights (seed 003's form).",
+                "recurrent weights (the reset-before form, seed 003's).",
                 "To the candidate's recurrent term $W_{cc} c^{\\langle t-1 \\rangle} + b'_c$, "
-                "after the multiplication (seed 001's form).",
+                "after the multiplication (the reset-after form: Cho et al. 2014, arXiv v1).",
                 "To the candidate $\\tilde{c}^{\\langle t \\rangle}$, after the tanh.",
             ),
-            explanation="r multiplies (a<t-1> U_h + b'_h): all three recurrent products can be "
-            "computed in one matmul before r is known, which is what cuDNN needs.",
-            hint="Where does r appear in Keras's h̃ when reset_after=True?",
+            explanation="Γ_r multiplies W_cc c<t-1> + b'_c: all three recurrent products can be "
+            "computed in one matrix product before Γ_r is known, which is what cuDNN needs.",
+            hint="Where does Γ_r (Keras's r) appear in the candidate c̃<t> when reset_after=True?",
             evidence=_reset_after_evidence,
             evidence_note="the NumPy form that equals keras.layers.GRU(reset_after=True)",
         ),
@@ -254,8 +256,8 @@ QUIZ = Quiz(
         ),
         Question(
             "forms_agree",
-            "When do the two GRU forms (reset before the matmul, seed 003; reset after it, "
-            "seed 001) compute the same function?",
+            "In which of these cases do the two GRU forms (reset before the matrix product; "
+            "reset after it, with $b'_c = 0$) compute the same function?",
             "single",
             key="20a31894104b36dd2d69",
             options=(
@@ -266,8 +268,10 @@ QUIZ = Quiz(
                 "biases are added into one.",
                 "When $\\Gamma_u \\equiv 1$.",
             ),
-            explanation="An element-wise product does not commute with a matrix product in "
-            "general; with Γ_r ≡ 1 there is nothing left to commute.",
+            explanation="Γ_r ∗ v is diag(Γ_r) v, and diag(Γ_r) does not commute with W_cc in "
+            "general; with Γ_r ≡ 1 there is nothing left to commute. More generally the forms "
+            "agree whenever diag(Γ_r) commutes with W_cc, e.g. when all units share one reset "
+            "value; on generic weights they differ.",
             hint="Is W (r ∗ a) equal to r ∗ (W a) for a random W and r?",
             evidence=_forms_agree_evidence,
             evidence_note="both forms on the same weights: Γ_r free / pinned at 1 / Γ_u pinned",

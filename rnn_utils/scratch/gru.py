@@ -1,9 +1,9 @@
 """The gated recurrent unit from scratch in NumPy: one step forward and backward, seed notation.
 
-Taught in notebook 04 (seed form: Γ_r acts on c<t-1> before the matmul, Γ_u weights the
-candidate). Whole sequences and BPTT: :mod:`rnn_utils.scratch.bptt`. The Keras twin is
-:mod:`rnn_utils.layers.gru` (Keras's z = 1 − Γ_u). ``[a<t-1>, x<t>]`` is the concatenation along
-the feature axis, (m, n_a + n_x).
+Taught in notebook 04 (the reset-before form of seed 003: Γ_r acts on c<t-1> before the
+matmul, Γ_u weights the candidate). Whole sequences and BPTT: :mod:`rnn_utils.scratch.bptt`.
+The Keras twin is :mod:`rnn_utils.layers.gru` (Keras's z = 1 − Γ_u). ``[a<t-1>, x<t>]`` is the
+concatenation along the feature axis, (m, n_a + n_x).
 """
 
 from __future__ import annotations

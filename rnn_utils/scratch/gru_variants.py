@@ -1,13 +1,17 @@
 """Two more GRUs from scratch in NumPy: the simplified GRU and the reset-after form.
 
-Taught in notebook 04, next to the full GRU of :mod:`rnn_utils.scratch.gru` (seed form: Γ_r
-multiplies c<t-1> *before* the candidate's matmul, Keras's ``GRU(reset_after=False)``):
+Taught in notebook 04, next to the full GRU of :mod:`rnn_utils.scratch.gru` (the reset-before
+form of seed 003: Γ_r multiplies c<t-1> *before* the candidate's matmul, Keras's
+``GRU(reset_after=False)``):
 
 - the **simplified GRU** has no relevance gate (Γ_r ≡ 1): parameters ``Wu``, ``bu``, ``Wc``, ``bc``;
-- the **reset-after GRU** (Cho et al.'s form as written in seed 001, Keras's default
-  ``reset_after=True`` and cuDNN's) applies Γ_r *after* the matmul, to W_cc c<t-1> + b'_c:
-  parameters ``Wu``, ``bu``, ``Wr``, ``br``, ``Wc``, ``bc`` as for the full GRU, plus the
-  candidate's recurrent bias ``bc_rec`` (n_a,), which Γ_r also scales.
+- the **reset-after GRU** applies Γ_r *after* the matmul, to W_cc c<t-1> + b'_c: the form of
+  the first arXiv version of Cho et al. (2014, arXiv:1406.1078v1), cuDNN's, and Keras's default
+  ``reset_after=True``. Seed 001's eq. (10) can be read this way (with b'_c = 0), though the
+  post it follows writes the reset-before form. Parameters ``Wu``, ``bu``, ``Wr``, ``br``,
+  ``Wc``, ``bc`` as for the full GRU, plus the candidate's recurrent bias ``bc_rec`` (n_a,),
+  which Γ_r also scales (the recurrent biases of Keras's z and r blocks would only add to
+  ``bu`` and ``br``, so they are left out).
 
 Forward passes only (the notebook trains the Keras layers). :func:`keras_gru_weights` maps
 parameters to Keras's GRU weights for either form (Keras's z = 1 − Γ_u, so the z block holds the
@@ -150,7 +154,7 @@ def keras_gru_weights(params, reset_after):
     Args:
         params: full GRU parameters (``Wu, bu, Wr, br, Wc, bc``), plus ``bc_rec`` when
             ``reset_after`` is True.
-        reset_after: False for the seed-003 form (bias (3n_a,)), True for the reset-after
+        reset_after: False for the reset-before form (bias (3n_a,)), True for the reset-after
             form (bias (2, 3n_a): row 0 input biases, row 1 recurrent biases; b'_c sits in
             row 1 of the h block, where Keras multiplies it by r).
 
