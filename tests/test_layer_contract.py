@@ -419,3 +419,68 @@ def test_only_unseeded_dropout_draws_from_the_global_random_state():
     plain = next_draw_after(lambda: ours.LSTM(3))
     assert next_draw_after(lambda: ours.LSTM(3, dropout=0.1, seed=4)) == plain
     assert next_draw_after(lambda: ours.LSTM(3, dropout=0.1)) != plain
+
+
+# --- behaviours a drop-in twin must share with Keras's wrappers and stateful layers -----------
+def _config_json(layer):
+    import json
+
+    return json.dumps(layer.get_config(), sort_keys=True)
+
+
+@pytest.mark.parametrize("merge_mode", ["concat", None])
+@pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
+def test_bidirectional_config_survives_repeated_round_trips(kind, merge_mode):
+    our_cls = KINDS[kind][0]
+    first = ours.Bidirectional(our_cls(3, return_sequences=True), merge_mode=merge_mode)
+    second = ours.Bidirectional.from_config(first.get_config())
+    third = ours.Bidirectional.from_config(second.get_config())
+    assert _config_json(second) == _config_json(first)
+    assert _config_json(third) == _config_json(first)
+    assert first.forward_layer.name.startswith("forward_")
+    assert first.backward_layer.name.startswith("backward_")
+
+
+def test_bidirectional_with_its_own_backward_layer_round_trips():
+    backward = ours.GRU(3, go_backwards=True, name="right_to_left")
+    first = ours.Bidirectional(ours.GRU(3), backward_layer=backward)
+    again = ours.Bidirectional.from_config(first.get_config())
+    assert again.backward_layer.name == "right_to_left"
+    assert _config_json(again) == _config_json(first)
+
+
+@pytest.mark.parametrize("use_cudnn", [True, False, "auto"])
+@pytest.mark.parametrize("our_cls", [ours.GRU, ours.LSTM])
+def test_bidirectional_keeps_the_wrapped_layers_use_cudnn(our_cls, use_cudnn):
+    wrapped = ours.Bidirectional(our_cls(3, use_cudnn=use_cudnn))
+    assert wrapped.forward_layer.use_cudnn == use_cudnn
+    assert wrapped.backward_layer.use_cudnn == use_cudnn
+    backward = our_cls(3, go_backwards=True, use_cudnn=False)
+    mixed = ours.Bidirectional(our_cls(3, use_cudnn=True), backward_layer=backward)
+    assert (mixed.forward_layer.use_cudnn, mixed.backward_layer.use_cudnn) == (True, False)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
+def test_stateful_layer_traced_with_an_unknown_batch_size(kind, training):
+    """A stateful layer built on a fixed batch, then called in a graph whose batch size is None
+    (a tf.function with a (None, T, n_x) signature, as a SavedModel export makes)."""
+    import tensorflow as tf
+
+    our_cls = KINDS[kind][0]
+    layer = our_cls(4, stateful=True)
+    x = np.random.default_rng(3).normal(size=(2, 6, 5)).astype("float32")
+    layer(x, training=training)  # builds the carried states for batches of 2
+    traced = tf.function(
+        lambda inputs: layer(inputs, training=training),
+        input_signature=[tf.TensorSpec((None, 6, 5), tf.float32)],
+    )
+    layer.reset_state()
+    graph_out = traced(x)
+    graph_states = [np.asarray(s) for s in layer.states]
+    layer.reset_state()
+    eager_out = layer(x, training=training)
+    assert graph_out.shape == (2, 4)
+    assert max_abs_diff(graph_out, eager_out) < 1e-6
+    for graph_state, state in zip(graph_states, layer.states, strict=True):
+        assert max_abs_diff(graph_state, state) < 1e-6

@@ -137,7 +137,9 @@ class SequenceLayer(keras.layers.Layer):
                     f"{self.name}: a stateful layer keeps states for batches of {expected}, "
                     f"got a batch of {batch}; use the same batch size (and shuffle=False)."
                 )
-            return [ops.convert_to_tensor(v) for v in self.states]
+            # ops.copy reads the variable into a tensor; convert_to_tensor would hand back the
+            # Keras variable itself on TensorFlow, whose string dtype breaks ops.stack later
+            return [ops.copy(v.value) for v in self.states]
         if initial_state is None:
             return self.cell.get_initial_state(ops.shape(inputs)[0])
         states = (

@@ -42,8 +42,13 @@ def override_config(config, **overrides):
 
 
 def clone_layer(layer, **overrides):
-    """A fresh, unbuilt copy of ``layer`` with some config entries replaced (and a new name)."""
+    """A fresh, unbuilt copy of ``layer`` with some config entries replaced (a new name unless
+    ``name`` is one of them)."""
     return _DESER(override_config(_SER(layer), **overrides))
+
+
+def _prefixed(prefix, name):
+    return prefix + name.removeprefix(prefix)
 
 
 def state_count(layer):
@@ -96,10 +101,16 @@ class Bidirectional(keras.layers.Layer):
             )
         self.merge_mode = merge_mode
         sequences = layer.return_sequences
-        self.forward_layer = clone_layer(layer, zero_output_for_mask=sequences)
+        # Named as Keras names them, so from_config(get_config()) gives the same config back.
+        self.forward_layer = clone_layer(
+            layer, name=_prefixed("forward_", layer.name), zero_output_for_mask=sequences
+        )
         if backward_layer is None:
             self.backward_layer = clone_layer(
-                layer, go_backwards=not layer.go_backwards, zero_output_for_mask=sequences
+                layer,
+                name=_prefixed("backward_", layer.name),
+                go_backwards=not layer.go_backwards,
+                zero_output_for_mask=sequences,
             )
         else:
             check_recurrent(backward_layer, "Bidirectional(backward_layer=...)")
@@ -113,7 +124,14 @@ class Bidirectional(keras.layers.Layer):
                     raise ValueError(
                         f"Bidirectional: layer and backward_layer must have the same `{attr}`."
                     )
-            self.backward_layer = clone_layer(backward_layer, zero_output_for_mask=sequences)
+            self.backward_layer = clone_layer(
+                backward_layer, name=backward_layer.name, zero_output_for_mask=sequences
+            )
+        # use_cudnn is not part of a layer's config: pass it on by hand, as Keras does
+        backward_source = layer if backward_layer is None else backward_layer
+        for copy, source in ((self.forward_layer, layer), (self.backward_layer, backward_source)):
+            if hasattr(source, "use_cudnn"):
+                copy.use_cudnn = source.use_cudnn
         self.return_sequences = sequences
         self.return_state = layer.return_state
         self.stateful = layer.stateful
