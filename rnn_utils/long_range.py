@@ -147,6 +147,7 @@ def train_adding(
     eval_every=50,
     n_heldout=1000,
     verbose=False,
+    stop_below=None,
 ):
     """Train ``model`` on the adding problem with Adam, evaluating on a fixed held-out set.
 
@@ -165,9 +166,13 @@ def train_adding(
         eval_every: updates between two held-out evaluations.
         n_heldout: size of the held-out set.
         verbose: print one rounded line per evaluation.
+        stop_below: stop after the first evaluation whose held-out MSE is below this value
+            (for counting the updates a model needs, e.g. ``run.steps_to(stop_below)``); None,
+            the default, trains all ``steps``.
 
     Returns:
-        An :class:`AddingRun`.
+        An :class:`AddingRun` (with fewer evaluations than ``steps // eval_every`` when it
+        stopped early).
 
     Example:
     >>> run = train_adding(adding_model("gru", units=4, T=10), T=10, steps=10, eval_every=5)
@@ -185,6 +190,8 @@ def train_adding(
         raise ValueError(f"steps ({steps}) must be a multiple of eval_every ({eval_every}).")
     if not lr > 0 or (clipnorm is not None and not clipnorm > 0):
         raise ValueError(f"lr and clipnorm must be > 0, got lr={lr!r}, clipnorm={clipnorm!r}.")
+    if stop_below is not None and not stop_below > 0:
+        raise ValueError(f"stop_below must be > 0 or None, got {stop_below!r}.")
     shape = tuple(model.input_shape)
     if shape[1:] != (T, 2) and shape[1:] != (None, 2):
         raise ValueError(f"model must take inputs of shape (batch, {T}, 2), got {shape}.")
@@ -209,6 +216,8 @@ def train_adding(
                 f"step {run.steps[-1]:5d} | train MSE {run.train_mse[-1]:.4f} | "
                 f"held-out MSE {run.heldout_mse[-1]:.4f}"
             )
+        if stop_below is not None and run.heldout_mse[-1] < stop_below:
+            break
     return run
 
 
@@ -220,7 +229,9 @@ def keras_state_gradient_norms(layer, x, wrt="a"):
     respect to the probe of step t is the gradient with respect to s<t>. Each example is
     repeated n_a times and copy k differentiates unit k of s<T>, so ONE backward pass gives the
     whole Jacobian ∂s<T>/∂s<t> (n_a × n_a) of every t. For the LSTM and ``wrt="a"`` the memory
-    cell is held as a separate state (as in :func:`rnn_utils.scratch.state_gradient_norms`).
+    cell is held as a separate state (as in :func:`rnn_utils.scratch.state_gradient_norms`); with
+    ``wrt="c"`` the probe is added to c<t> after a<t> has been computed, so a<t> is held and
+    the paths other than the cell's own leave it through a<t+1>, a<t+2>, ….
     TensorFlow backend only; ignores masks and ``go_backwards``.
 
     Args:

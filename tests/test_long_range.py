@@ -70,6 +70,20 @@ def test_train_adding_is_deterministic_and_records_every_evaluation():
     assert runs[0].final_mse == runs[0].heldout_mse[-1]
 
 
+def test_train_adding_stops_at_the_first_evaluation_below_stop_below():
+    def run(**kwargs):
+        model = adding_model("rnn", 4, T=8)
+        return train_adding(model, T=8, steps=12, eval_every=4, batch_size=16, **kwargs)
+
+    full, unchanged = run(), run(stop_below=1e-9)  # no run gets below 1e-9 in 12 updates
+    assert unchanged.steps == full.steps == [4, 8, 12]
+    assert unchanged.heldout_mse == full.heldout_mse
+    threshold = full.heldout_mse[0] * 1.000001  # the first evaluation is already below it
+    stopped = run(stop_below=threshold)
+    assert stopped.steps == [4] and stopped.heldout_mse == full.heldout_mse[:1]
+    assert stopped.steps_to(threshold) == 4
+
+
 def test_train_adding_prints_compact_lines(capsys):
     train_adding(adding_model("gru", 3, T=6), T=6, steps=4, eval_every=2, verbose=True)
     lines = capsys.readouterr().out.strip().splitlines()
@@ -83,6 +97,7 @@ def test_train_adding_prints_compact_lines(capsys):
         ({"steps": 0}, "steps must be an int >= 1"),
         ({"steps": 4, "lr": 0}, "lr and clipnorm must be > 0"),
         ({"steps": 4, "T": 9}, r"inputs of shape \(batch, 9, 2\)"),
+        ({"steps": 4, "stop_below": 0.0}, "stop_below must be > 0 or None"),
     ],
 )
 def test_train_adding_rejects_bad_arguments(kwargs, message):

@@ -34,10 +34,12 @@ class LSTMCell(GatedCell):
         Γ_o = σ(W_o [a<t-1>, x<t>] + b_o)        Keras "o" (output gate)
         c<t> = Γ_u ⊙ c̃<t> + Γ_f ⊙ c<t-1>,   a<t> = Γ_o ⊙ tanh(c<t>)
 
-    With ``peephole=True`` (Gers, Schraudolph & Schmidhuber 2000) the gates also see the cell
-    state through diagonal weights: Γ_u and Γ_f add ``p_u ⊙ c<t-1>``, Γ_o adds ``p_o ⊙ c<t>``.
-    The three vectors (``peephole_input``, ``peephole_forget``, ``peephole_output``) start at 0,
-    where the cell is exactly the plain LSTM. Keras has no peephole LSTM.
+    With ``peephole=True`` (Gers & Schmidhuber 2000, "Recurrent nets that time and count"; see
+    also Gers, Schraudolph & Schmidhuber 2002, "Learning precise timing with LSTM recurrent
+    networks") the gates also see the cell state through diagonal weights: Γ_u and Γ_f add
+    ``p_u ⊙ c<t-1>``, Γ_o adds ``p_o ⊙ c<t>``. The three vectors (``peephole_input``,
+    ``peephole_forget``, ``peephole_output``) start at 0, where the cell is exactly the plain
+    LSTM. Keras 3 has no peephole LSTM (TensorFlow 2's ``tf.keras`` had an experimental one).
 
     Weights: ``kernel`` (n_x, 4n_a) = [W_i|W_f|W_c|W_o] (x-part of W_u.., transposed),
     ``recurrent_kernel`` (n_a, 4n_a) (a-part, transposed), ``bias`` (4n_a,); peepholes (n_a,).
@@ -45,7 +47,7 @@ class LSTMCell(GatedCell):
     Args:
         units: positive int, n_a.
         unit_forget_bias: add 1 to b_f at initialisation (default True, as Keras).
-        peephole: add peephole connections (default False; not in Keras).
+        peephole: add peephole connections (default False; not in Keras 3).
         Other arguments: as in ``keras.layers.LSTMCell`` (dropout: see ``rnn_utils.layers``).
 
     Call arguments:

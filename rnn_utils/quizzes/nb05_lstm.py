@@ -235,13 +235,14 @@ QUIZ = Quiz(
             key="afe93e8bf7ed742ed851",
             options=(
                 "The standard LSTM, as in Keras.",
-                "The peephole LSTM of Gers, Schraudolph & Schmidhuber (2000).",
+                "The peephole LSTM of Gers & Schmidhuber (2000).",
                 "Neither: the old cell replaces $a^{\\langle t-1 \\rangle}$ through a full "
                 "matrix, most likely a slip for $a^{\\langle t-1 \\rangle}$.",
             ),
             explanation="The standard output gate reads [a<t-1>, x<t>]; a peephole keeps that "
             "and adds a diagonal term p_o ∗ c<t> (the new cell). Reading c<t-1> in place of "
-            "a<t-1> is a third function, as notebook 05 measures.",
+            "a<t-1> is therefore neither: a third function, which notebook 05 shows differs "
+            "from the standard LSTM on the same weights.",
             hint="Compare what the gate reads: [a<t-1>, x<t>], [a<t-1>, x<t>] plus p ∗ c, or "
             "[c<t-1>, x<t>].",
         ),

@@ -42,9 +42,11 @@ def lstm_cell_forward(xt, a_prev, c_prev, params):
     Γ_f = σ(W_f[a<t-1>, x<t>] + b_f), Γ_u = σ(W_u[...] + b_u), c̃<t> = tanh(W_c[...] + b_c),
     Γ_o = σ(W_o[...] + b_o), c<t> = Γ_u * c̃<t> + Γ_f * c<t-1>, a<t> = Γ_o * tanh(c<t>).
 
-    The output gate reads [a<t-1>, x<t>], as in Keras's ``LSTM``. One of the course's seed texts
-    writes Γ_o from [c<t-1>, x<t>]: that is the *peephole* variant, available as
-    ``rnn_utils.layers.LSTMCell(peephole=True)``, not this function.
+    The output gate reads [a<t-1>, x<t>], as in Keras's ``LSTM``. Seed 003 writes Γ_o from
+    [c<t-1>, x<t>]: that is neither this standard LSTM nor the peephole LSTM (which keeps
+    [a<t-1>, x<t>] and adds a diagonal term p_o * c<t>, the new cell; see
+    ``rnn_utils.layers.LSTMCell(peephole=True)``). It is most likely a slip for a<t-1>; notebook
+    05, section 2, shows that it computes a different function.
 
     Args:
         xt: x<t>, (m, n_x).
