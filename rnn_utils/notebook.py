@@ -40,6 +40,21 @@ def device_description() -> str:
     return f"GPU ({gpus})" if gpus else "CPU"
 
 
+_active_seed: int | None = None
+
+
+def course_seed() -> int:
+    """The seed of the last :func:`setup_notebook` call (``$RNN_COURSE_SEED`` when set).
+
+    Notebooks pass it to every function that takes its own ``seed=`` (training runs, data
+    generators), so running a notebook with another setup seed changes every random choice in
+    it, not only the global generators.
+    """
+    if _active_seed is None:
+        raise RuntimeError("call setup_notebook(seed=...) first: it sets the course seed.")
+    return _active_seed
+
+
 def _seed_from_environment(seed: int) -> int:
     """The seed to use: ``$RNN_COURSE_SEED`` when it is set, else ``seed``."""
     value = os.environ.get(SEED_VARIABLE, "").strip()
@@ -96,7 +111,8 @@ def setup_notebook(seed: int = 0, style: bool = True, verbose: bool = True) -> s
     """
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    seed = _seed_from_environment(seed)
+    global _active_seed
+    seed = _active_seed = _seed_from_environment(seed)
     from rnn_utils.versions import check_versions
 
     check_versions()  # a clear message on a runtime with too old a Keras or TensorFlow

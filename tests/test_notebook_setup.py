@@ -6,7 +6,7 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 
-from rnn_utils.notebook import SEED_VARIABLE, setup_notebook
+from rnn_utils.notebook import SEED_VARIABLE, course_seed, setup_notebook
 from rnn_utils.plots import COURSE_STYLE
 
 
@@ -59,6 +59,7 @@ def test_course_style_is_applied():
 def test_seed_variable_overrides_the_notebooks_seed(monkeypatch):
     monkeypatch.setenv(SEED_VARIABLE, "2")
     assert setup_notebook(seed=0, verbose=False).endswith("| seed 2")
+    assert course_seed() == 2
     twice = np.random.rand(2)  # noqa: NPY002
     setup_notebook(seed=2, verbose=False)
     np.testing.assert_array_equal(np.random.rand(2), twice)  # noqa: NPY002
