@@ -91,7 +91,9 @@ def _clipping_evidence():
 
     tiny = {"Waa": np.full((2, 2), 1e-9)}
     huge = {"Waa": np.full((2, 2), 1e9)}
-    tiny_unchanged = np.array_equal(clip_gradients(tiny, 1.0)["Waa"], tiny["Waa"])
+    # A relative tolerance with atol=0: the entries are 1e-9, so any absolute tolerance of the
+    # usual size would also accept a clipping that zeroed them.
+    tiny_unchanged = np.allclose(clip_gradients(tiny, 1.0)["Waa"], tiny["Waa"], rtol=1e-12, atol=0)
     huge_capped = np.max(np.abs(clip_gradients(huge, 1.0)["Waa"])) <= 1.0
     return {(True, True): "b", (False, True): "c", (True, False): "d"}.get(
         (bool(tiny_unchanged), bool(huge_capped)), "a"
