@@ -25,6 +25,7 @@ def _dog_mood_evidence():
     t = 6  # day 7 changes
     uni, uni_changed = _outputs_after_change(GRU(4, return_sequences=True), x, t)
     bi, bi_changed = _outputs_after_change(Bidirectional(GRU(4, return_sequences=True)), x, t)
+    # exact on purpose: the same computation on the same days 1..6 may not differ at all
     uni_causal = np.array_equal(uni[:, :t], uni_changed[:, :t])
     bi_causal = np.array_equal(bi[:, :t], bi_changed[:, :t])
     # only the left-to-right model can give y<t> on day t, when x<t+1> does not exist yet
@@ -97,15 +98,17 @@ QUIZ = Quiz(
                 "Bidirectional: $\\hat{y}^{\\langle t \\rangle}$ can use more of the year.",
                 "Bidirectional: backpropagation gets more accurate gradients through two "
                 "directions.",
-                "Unidirectional: $y^{\\langle t \\rangle}$ depends only on "
-                "$x^{\\langle 1 \\rangle}, \\dots, x^{\\langle t \\rangle}$, and that is all "
-                "that exists on the morning of day $t$.",
+                "Unidirectional: on the morning of day $t$ only "
+                "$x^{\\langle 1 \\rangle}, \\dots, x^{\\langle t \\rangle}$ exist, and a "
+                "left-to-right RNN's $\\hat{y}^{\\langle t \\rangle}$ uses only those.",
                 "Unidirectional: $y^{\\langle t \\rangle}$ depends only on "
                 "$x^{\\langle t \\rangle}$.",
             ),
-            explanation="A left-to-right RNN's ŷ<t> is a function of x<1..t> only, so it can run "
-            "day by day. A bidirectional one needs x<t+1..T> before it can output ŷ<t>: it may "
-            "score better on an offline table, but not on a morning when tomorrow is unknown.",
+            explanation="On the morning of day t only x<1..t> exist. A left-to-right RNN's ŷ<t> "
+            "uses only those, so it can run day by day. A bidirectional one needs x<t+1..T> for "
+            "ŷ<t>: on a recorded year it scores better (later readings do say something about "
+            "today's weather), but run on the days so far it does no better than the "
+            "left-to-right one, and it re-reads all of them every morning.",
             hint="On the morning of day t, which readings exist? Which model's ŷ<t> changes "
             "when x<t+1> changes?",
             evidence=_dog_mood_evidence,
@@ -173,7 +176,8 @@ QUIZ = Quiz(
         Question(
             "first_output",
             "A live-captioning app runs a bidirectional RNN over a 10-second utterance. When "
-            "can it produce $\\hat{y}^{\\langle 1 \\rangle}$, the label of the first frame?",
+            "can it produce $\\hat{y}^{\\langle 1 \\rangle}$, the label of the first frame, "
+            "as the model computes it over the whole utterance?",
             "single",
             key="1e971e3b9ac6cfa7b279",
             options=(
@@ -184,7 +188,8 @@ QUIZ = Quiz(
             ),
             explanation="a←<1> summarises x<1..T_x>, so ŷ<1> changes when the last frame "
             "changes: nothing can be emitted before the end (or before the end of a chunk, for "
-            "chunked streaming models).",
+            "chunked streaming models). Running the model on the first frame alone gives an "
+            "earlier label, but a different one: the online use of section 5.",
             hint="Change only the last frame: does ŷ<1> move?",
             evidence=_first_output_evidence,
             evidence_note="NumPy bidirectional RNN, T_x = 10: change x<10>, compare ŷ<1>",

@@ -192,7 +192,10 @@ def bidirectional_forward(kind, x, params, mask=None, merge_mode="concat"):
         x: inputs, (m, T_x, n_x).
         params: flat dict from :func:`init_bidirectional_params`.
         mask: optional (m, T_x), 1 on real tokens and 0 on padding: both directions skip the
-            padded steps (without it, the backward direction reads right padding first).
+            padded steps. Without it, padded steps are read like words: with right padding the
+            backward direction reads them first (a←<t> is wrong at every real token) and the
+            forward direction last (a→<t> is right at the real tokens, its final state is not);
+            with left padding the roles swap.
         merge_mode: ``"concat"`` (the seed's [a→<t>, a←<t>]), ``"sum"``, ``"mul"``, ``"ave"``
             or None.
 
@@ -227,7 +230,8 @@ def bidirectional_forward(kind, x, params, mask=None, merge_mode="concat"):
 def bidirectional_loss_and_grads(kind, x, y, params, mask=None, merge_mode="concat"):
     """Softmax cross-entropy of a bidirectional tagger and its gradients, by BPTT both ways.
 
-    The loss is summed over the real steps and averaged over the batch, as in
+    The loss is summed over the real steps (over every step, padding included, when no mask
+    is given) and averaged over the batch, as in
     :func:`~rnn_utils.scratch.loss_and_grads`. Each direction's gradient is carried back in
     the opposite order of its own forward pass: the forward cell's from T_x down to 1, the
     backward cell's from 1 up to T_x.
