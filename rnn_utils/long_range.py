@@ -203,10 +203,10 @@ def train_adding(
         x, y = adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + chunk)
         # The batches in order, one update each: what fit(shuffle=False) does, without the
         # set-up cost of a fit and an evaluate call per chunk (a quarter of an LSTM run's time).
-        losses = [
-            float(model.train_on_batch(x[i : i + batch_size], y[i : i + batch_size]))
-            for i in range(0, len(x), batch_size)
-        ]
+        losses = []
+        for i in range(0, len(x), batch_size):
+            model.reset_metrics()  # so train_on_batch returns this batch's loss in any Keras 3
+            losses.append(float(model.train_on_batch(x[i : i + batch_size], y[i : i + batch_size])))
         held = np.mean((np.asarray(model.predict_on_batch(x_held)) - y_held) ** 2)
         run.steps.append((chunk + 1) * eval_every)
         run.train_mse.append(float(np.mean(losses)))
@@ -321,8 +321,22 @@ def plot_adding_runs(runs, ax=None, figsize=(6.0, 3.2), title="the adding proble
     return ax
 
 
+def _pinned_block(block, units, value=None):
+    """A Keras constraint: the columns of one gate block are 0, its bias (first row) ``value``.
+
+    A subclass of ``keras.constraints.Constraint`` (made here, so the module imports without
+    Keras): Keras before 3.14 accepts nothing else as a variable's constraint.
+    """
+    import keras
+
+    class PinnedBlock(_PinnedBlock, keras.constraints.Constraint):
+        pass
+
+    return PinnedBlock(block, units, value)
+
+
 class _PinnedBlock:
-    """Constraint: the columns of one gate block are 0, its bias (first row) is ``value``."""
+    """The constraint's rule (see :func:`_pinned_block`)."""
 
     def __init__(self, block, units, value=None):
         self.block, self.units, self.value = block, units, value
@@ -377,6 +391,6 @@ def pin_gru_gate(layer, gate, strength=30.0):
         raise ValueError("pin_gru_gate needs a GRU with use_bias=True.")
     pins.append((cell.bias, bias_value))
     for variable, value in pins:
-        variable.constraint = _PinnedBlock(block, n, value)
+        variable.constraint = _pinned_block(block, n, value)
         variable.assign(variable.constraint(variable))
     return layer
