@@ -13,6 +13,7 @@ whole notebooks in a subprocess.
 
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 SEEDS = [int(s) for s in os.environ.get("RNN_PORTABILITY_SEEDS", "1").split(",") if s.strip()]
-OTHER_HOST = {"OPENBLAS_CORETYPE": "Prescott", "TF_ENABLE_ONEDNN_OPTS": "1"}
+# the oldest kernels OpenBLAS has for this architecture (Prescott: SSE3, on any x86-64 CPU)
+OTHER_CORE = "ARMV8" if platform.machine() in ("aarch64", "arm64") else "Prescott"
+if os.environ.get("OPENBLAS_CORETYPE", "").lower() == OTHER_CORE.lower():
+    OTHER_CORE = "Sandybridge"  # the machine already runs those: pick other ones
+OTHER_HOST = {"OPENBLAS_CORETYPE": OTHER_CORE, "TF_ENABLE_ONEDNN_OPTS": "1"}
 KERNEL_PROBE = (
     "import json, threadpoolctl, numpy\n"
     "from tensorflow.python.util import _pywrap_util_port\n"
@@ -35,8 +40,8 @@ pytestmark = pytest.mark.portability
 
 
 def _env(**overrides) -> dict:
+    # the machine's own OPENBLAS_CORETYPE, if any, stays (some CPUs need it)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-    env.pop("OPENBLAS_CORETYPE", None)
     env.pop("RNN_COURSE_SEED", None)
     return {**env, **overrides}
 
