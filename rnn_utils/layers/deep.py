@@ -41,8 +41,9 @@ class DeepRNN(keras.layers.Layer):
         cell_type: "simple", "gru" or "lstm" (with ``units``).
         units: list of ints, one per layer (with ``cell_type``).
         dropout: rate of ``keras.layers.Dropout`` applied between layers (training only).
-        residual: add a layer's input to its output sequence when their sizes match
-            (a[l] = f(...) + a[l-1]); not applied to a top layer that returns only a<T>.
+        residual: add a layer's input to the output sequence it passes up when their sizes
+            match (o[l] = a[l] + o[l-1], with o[0] = x; the layer's recurrence keeps its own
+            state a[l]<t-1>); not applied to a top layer that returns only a<T>.
         return_sequences: whether the top layer returns the full sequence; None (default)
             keeps the top layer's own setting (False with ``cell_type``). A top layer built
             with ``return_sequences=True`` and ``return_sequences=False`` here is an error.

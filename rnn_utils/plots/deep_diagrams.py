@@ -4,7 +4,7 @@ Matplotlib only, in the style of :mod:`rnn_utils.plots.diagrams` (same cells, no
 ``gid`` tags, so :func:`rnn_utils.plots.diagrams.count_parts` counts them). Cell (l, t) is
 a^[l]<t> = g(W^[l] [a^[l]<t-1>, a^[l-1]<t>] + b^[l]): it receives one arrow from the left (its own
 layer one step earlier: the *time* direction) and one from below (the layer under it at the same
-step: the *depth* direction). Residual shortcuts a^[l] + a^[l-1] are drawn as curved arrows
+step: the *depth* direction). Residual shortcuts o^[l] = a^[l] + o^[l-1] are drawn as curved arrows
 tagged ``"residual"``; a highlighted path is drawn over the grid with the tag ``"path"``.
 """
 
@@ -54,8 +54,8 @@ def draw_deep_rnn(
     Args:
         depth: number of stacked recurrent layers L (≥ 1).
         T: number of time steps (≥ 1).
-        residual: draw the shortcut a^[l-1]<t> → a^[l]<t> (added to the layer's output) of every
-            layer above the first.
+        residual: draw the shortcut of every layer above the first: layer l - 1's output
+            o^[l-1]<t>, added to a^[l]<t> in what layer l passes up, o^[l]<t>.
         path: optional list of grid positions ``(layer, t)`` (1-based) to highlight, in order,
             e.g. one path from x<1> to ŷ<T>.
         ax: Axes to draw on; a new figure when None.

@@ -111,7 +111,8 @@ QUIZ = Quiz(
                 "None: every such path crosses the same number, $T + L = 8$.",
             ),
             explanation="Every path makes T − 1 steps right and L − 1 steps up, in some order, "
-            "plus the input and the softmax: all have length T + L. There are C(6, 2) = 15.",
+            "plus the input edge x<1> → a^[1]<1> and the softmax: all have length T + L. There "
+            "are C(6, 2) = 15.",
             hint="Count the right-moves and the up-moves any path must make.",
             evidence=_longest_path_evidence,
             evidence_note="path_lengths(depth=3, T=5): shortest == longest",
@@ -152,8 +153,9 @@ QUIZ = Quiz(
         ),
         Question(
             "residual_gradient",
-            "At initialisation, a 6-layer GRU stack gets residual connections "
-            "$a^{[l]} \\leftarrow a^{[l]} + a^{[l-1]}$. What happens to "
+            "At initialisation, a 6-layer GRU stack gets residual connections: layer $l$ "
+            "passes up $o^{[l]} = a^{[l]} + o^{[l-1]}$ (its recurrence keeps $a^{[l]}$). What "
+            "happens to "
             "$\\|\\partial L^{\\langle T \\rangle} / \\partial a^{[1]\\langle T \\rangle}\\|$, the "
             "gradient that reaches layer 1 at the last step?",
             "single",
@@ -164,10 +166,10 @@ QUIZ = Quiz(
                 "Much smaller: the sum of two terms cancels.",
                 "It becomes exactly zero.",
             ),
-            explanation="∂a^[l]/∂a^[l-1] gains an identity term, so the gradient needs no "
-            "weights to reach layer 1; without it, each layer multiplies the gradient by a "
-            "factor below 1.",
-            hint="Differentiate a^[l] = f(a^[l-1]) + a^[l-1] with respect to a^[l-1].",
+            explanation="∂o^[l]/∂o^[l-1] gains an identity term, so the gradient needs no "
+            "weights to reach layer 1; without it, each layer's Jacobian (a matrix) shrinks the "
+            "gradient norm at this initialisation.",
+            hint="Differentiate o^[l] = f(o^[l-1]) + o^[l-1] with respect to o^[l-1].",
             evidence=_residual_gradient_evidence,
             evidence_note="deep_state_gradient_norms with and without residual (> 10x)",
         ),
@@ -199,8 +201,9 @@ QUIZ = Quiz(
                 "Keras limits stacks to three layers.",
             ),
             explanation="Depth in time adds to depth in layers: the gradient from ŷ<T> to "
-            "x<1> crosses T + L weight layers, and each extra layer adds T sequential cell "
-            "evaluations per sequence.",
+            "x<1> crosses T + L weight layers, and each extra layer adds T cell evaluations per "
+            "sequence (run one after another on one core; with full parallelism, one more "
+            "wave).",
             hint="Count the weight layers between x<1> and ŷ<T> in the grid.",
         ),
         Question(

@@ -7,8 +7,9 @@ single-layer cells of :mod:`rnn_utils.scratch.rnn`, :mod:`~rnn_utils.scratch.gru
 :mod:`~rnn_utils.scratch.lstm`, used unchanged, run over time (forward and BPTT, one direction
 at a time) by :func:`rnn_utils.scratch.bptt.run_direction` and its BPTT, the one home of the
 NumPy time loop. Two options mirror :class:`rnn_utils.layers.DeepRNN`: *bidirectional* layers
-(a forward and a backward copy whose activations are concatenated) and *residual* connections,
-a^[l] ← a^[l] + a^[l-1] when the two sizes match. Initial states are zeros, as in Keras.
+(a forward and a backward copy whose activations are concatenated) and *residual* connections:
+when the two sizes match, layer l passes up o^[l]<t> = a^[l]<t> + o^[l-1]<t> (o^[0] = x), while
+its own recurrence keeps using its state a^[l]<t-1>. Initial states are zeros, as in Keras.
 
 All parameters live in ONE flat dict, so :func:`rnn_utils.scratch.gradient_check` works on it
 unchanged: layer l's cell keys carry the suffix ``[l]`` (``"Waa[1]"``, ``"Wu[2]"``, 1-based),
@@ -148,7 +149,7 @@ def _forward(kind, x, layers, residual, padding):
         ]
         out = np.concatenate([a for a, _, _ in runs], axis=-1)
         if residual and out.shape[-1] == below.shape[-1]:
-            out = out + below  # a^[l] + a^[l-1]
+            out = out + below  # o^[l] = a^[l] + o^[l-1]
         outputs.append(out)
         caches.append([direction_caches for _, _, direction_caches in runs])
         below = out
@@ -169,12 +170,14 @@ def deep_forward(kind, x, params, residual=False, mask=None):
         kind: ``"rnn"``, ``"lstm"`` or ``"gru"`` (every layer has the same cell).
         x: inputs x<1..T_x>, (m, T_x, n_x).
         params: flat dict from :func:`init_deep_params` (suffixes ``[l]`` / ``[l]back``).
-        residual: add a layer's input to its output when their sizes match.
+        residual: add a layer's input to the output it passes up when their sizes match
+            (o^[l] = a^[l] + o^[l-1]; the recurrence keeps a^[l]).
         mask: optional 0/1 array (m, T_x), 1 at real steps; padded steps carry every state over
             and output 0, in both directions (as Keras's masking does).
 
     Returns:
-        ``(activations, y_hat)``: a list of the L activation sequences a^[l], each
+        ``(activations, y_hat)``: a list of the L sequences each layer passes up (a^[l], or
+        o^[l] = a^[l] + o^[l-1] with ``residual``), each
         (m, T_x, n^[l]) (both directions concatenated for a bidirectional layer), and
         ŷ (m, T_x, n_y).
 
@@ -219,7 +222,7 @@ def _loss_and_backward(kind, x, y, params, mask, residual, padding):
             d_below, n_seen = d_below + dx, n_seen + n_a
             totals.append(da_total)
         if residual and d_out.shape[-1] == below.shape[-1]:
-            d_below = d_below + d_out  # the identity path a^[l-1] -> a^[l]
+            d_below = d_below + d_out  # the identity path o^[l-1] -> o^[l]
         state_grads.insert(0, np.concatenate(totals, axis=-1))
         d_out = d_below
     return loss, grads, state_grads
@@ -262,7 +265,8 @@ def deep_state_gradient_norms(kind, x, params, t_loss=None, y=None, residual=Fal
 
     The loss is the cross-entropy of the single step ``t_loss`` (0-based; default the last).
     The gradient at a^[l]<t> is the total one, from step t + 1 and from layer l + 1 (both
-    directions concatenated for a bidirectional layer).
+    directions concatenated for a bidirectional layer); with ``residual`` it is the gradient at
+    the layer's state a^[l]<t>, not at the o^[l]<t> it passes up.
 
     Args:
         kind, x, params, residual: as in :func:`deep_forward`.
