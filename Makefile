@@ -21,7 +21,7 @@ export KERAS_BACKEND ?= tensorflow
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book test test-portability test-floors gpu-check lint lab refresh bench install clean student autograde
+.PHONY: book test test-portability test-floors gpu-check lint lab refresh bench install clean student exercises autograde
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || { echo "creating $(ENV_DIR) with $(PYTHON)"; $(PYTHON) -m venv $(ENV_DIR); }
@@ -60,6 +60,9 @@ refresh: $(STAMP)  ## re-execute notebooks in place to regenerate stored outputs
 
 student: $(STAMP)  ## assignment versions of every notebook (nbgrader) in build/student/
 	$(PY) scripts/assignments.py release --out build/student
+
+exercises: $(STAMP)  ## the exercise versions (solutions removed, checks kept) in exercises/, linked from the site: commit them
+	$(PY) scripts/assignments.py exercises
 
 autograde: $(STAMP)  ## grade one notebook: make autograde SUBMISSION=path/to/NN_name.ipynb
 	@test -n "$(SUBMISSION)" || { echo "usage: make autograde SUBMISSION=path/to/NN_name.ipynb [NOTEBOOK=NN_name]"; exit 2; }

@@ -2,6 +2,7 @@
 
     python scripts/assignments.py release [--out build/student] [NN_name ...]   # make student
     python scripts/assignments.py autograde SUBMISSION.ipynb [--notebook NN_name]  # make autograde
+    python scripts/assignments.py exercises [NN_name ...]            # make exercises (committed)
 
 The notebooks carry no nbgrader metadata: it is added here, in a temporary nbgrader course
 folder, from the tags the notebooks already have:
@@ -57,6 +58,7 @@ class GradedCell:
     score: float
     max_score: float
     error: str = ""
+    label: str = ""  # what the cell checks: the exercise's function, or "quiz"
 
 
 # --------------------------------------------------------------------------- nbgrader metadata
@@ -77,16 +79,21 @@ def _meta(grade_id: str, *, solution: bool, grade: bool, points: int = 0) -> dic
 
 
 def with_nbgrader_metadata(nb: dict) -> dict:
-    """A copy of the notebook whose tagged cells carry nbgrader metadata (see the table above)."""
+    """A copy of the notebook whose tagged cells carry nbgrader metadata (see the table above).
+
+    An exercise in parts (say a forward and a backward function) has one check cell per part,
+    each worth a point: ``exercise-K-check``, ``exercise-K-check-2``, ... (partial credit)."""
     nb = json.loads(json.dumps(nb))
-    exercise = 0
+    exercise = checks = 0
     for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "exercise" in tags:
-            exercise += 1
+            exercise, checks = exercise + 1, 0
             info = _meta(f"exercise-{exercise}", solution=True, grade=False)
         elif "exercise-check" in tags:
-            info = _meta(f"exercise-{max(exercise, 1)}-check", solution=False, grade=True, points=1)
+            checks += 1
+            grade_id = f"exercise-{max(exercise, 1)}-check" + (f"-{checks}" if checks > 1 else "")
+            info = _meta(grade_id, solution=False, grade=True, points=1)
         elif "quiz-answers" in tags:
             info = _meta("quiz-answers", solution=True, grade=False)
         elif "quiz-check" in tags:
@@ -183,12 +190,19 @@ class Course:
             nb = with_nbgrader_metadata(nb)  # a copy of the course notebook, not of a release
         target.write_text(json.dumps(nb, indent=1), encoding="utf-8")
         self._check(self.api.autograde(name, STUDENT, force=True, create=True), "autograde")
-        errors = _errors_by_grade_id(meta.read_notebook(self.graded_notebook(name)))
+        graded = meta.read_notebook(self.graded_notebook(name))
+        errors, labels = _errors_by_grade_id(graded), check_labels(graded)
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
             submitted = gradebook.find_submission_notebook(name, name, STUDENT)
             grades = sorted(submitted.grades, key=lambda g: _order(g.name))
             return [
-                GradedCell(g.name, float(g.score), float(g.max_score), errors.get(g.name, ""))
+                GradedCell(
+                    g.name,
+                    float(g.score),
+                    float(g.max_score),
+                    errors.get(g.name, ""),
+                    labels.get(g.name, ""),
+                )
                 for g in grades
             ]
 
@@ -200,6 +214,26 @@ class Course:
 def _order(grade_id: str) -> tuple:
     parts = grade_id.split("-")
     return (parts[0] == "quiz", int(parts[1]) if parts[1].isdigit() else 0, grade_id)
+
+
+CHECK_CALL = re.compile(r"\bcheck_(\w+)\(")
+FUNCTION_DEF = re.compile(r"^def (\w+)\(", re.M)
+
+
+def check_labels(nb: dict) -> dict[str, str]:
+    """Per graded cell, what it checks: the name after ``check_`` in the check it calls, else
+    the function the exercise before it defines; ``quiz`` for the quiz."""
+    labels, defined = {}, ""
+    for cell in nb["cells"]:
+        info = cell.get("metadata", {}).get("nbgrader", {})
+        text = meta.source(cell)
+        if info.get("solution") and FUNCTION_DEF.search(text):
+            defined = FUNCTION_DEF.search(text)[1]
+        if info.get("grade"):
+            called = CHECK_CALL.search(text)
+            quiz = info["grade_id"].startswith("quiz")
+            labels[info["grade_id"]] = "quiz" if quiz else (called[1] if called else defined)
+    return labels
 
 
 def _errors_by_grade_id(nb: dict) -> dict[str, str]:
@@ -246,6 +280,49 @@ def release(names: list[str], out: Path, quiet: bool = False) -> list[Path]:
     return written
 
 
+EXERCISE_NOTE = (
+    "**Exercise version.** The solutions are removed: write each function where it says "
+    "`# YOUR CODE HERE` (delete the `raise NotImplementedError()` line), then run the check cell "
+    "under it, which says what is likely wrong when the answer is not right. Until an exercise "
+    "is answered, the notebook goes on with the course's own implementation. The complete "
+    "notebook, with solutions and outputs: [{name}.ipynb]({url})."
+)
+
+
+def exercise_version(release_nb: dict, name: str, repository: str | None = None) -> dict:
+    """The release notebook as a learner opens it from the site: its Colab badge opens this
+    version, and a note under the title says what to do."""
+    nb = json.loads(json.dumps(release_nb))
+    first = nb["cells"][0]
+    text = meta.source(first).replace(
+        meta.colab_url(name, repository), meta.colab_url(name, repository, folder="exercises")
+    )
+    title, _, rest = text.partition("\n")
+    url = meta.colab_url(name, repository)
+    first["source"] = f"{title}\n\n{EXERCISE_NOTE.format(name=name, url=url)}\n{rest}"
+    return nb
+
+
+def exercise_text(nb: dict) -> str:
+    """How an exercise version is written to disk (one format, so a drift shows as a diff)."""
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_exercises(names: list[str], out: Path = meta.EXERCISE_DIR) -> list[Path]:
+    """Write the exercise version of the chosen notebooks (default: all) to ``out``: what
+    ``make exercises`` commits and the site links to."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory(prefix="nbgrader-course-") as tmp:
+        course = Course(Path(tmp))
+        for path in _select(names):
+            nb = exercise_version(meta.read_notebook(course.release(path)), path.stem)
+            target = out / path.name
+            target.write_text(exercise_text(nb), encoding="utf-8")
+            written.append(target)
+    return written
+
+
 def course_notebook_for(submission: Path) -> str:
     """The course notebook a submitted file answers: its name is in the file name
     (``alice-01_notation.ipynb``) or the file name starts with its number (``01_mine.ipynb``)."""
@@ -268,14 +345,20 @@ def autograde(submission: Path, name: str | None = None) -> list[GradedCell]:
 def score_table(cells: list[GradedCell]) -> str:
     """One row per graded cell; under a failed one, the hint its error gives."""
     width = max([len(c.grade_id) for c in cells] + [10])
-    lines = [f"{'cell':<{width}}  score  result", f"{'-' * width}  -----  ------"]
+    what = max([len(c.label) for c in cells] + [6])
+    indent = " " * (width + what + 11)
+    lines = [
+        f"{'cell':<{width}}  {'checks':<{what}}  score  result",
+        f"{'-' * width}  {'-' * what}  -----  ------",
+    ]
     for c in cells:
         hint = [] if c.score >= c.max_score else _hint(c.error)
         result = hint[0] if hint else "passed"
-        lines.append(f"{c.grade_id:<{width}}  {c.score:g}/{c.max_score:g}    {result}")
-        lines += [f"{'':<{width}}           {more}" for more in hint[1:MAX_HINT_LINES]]
+        score = f"{c.score:g}/{c.max_score:g}"
+        lines.append(f"{c.grade_id:<{width}}  {c.label:<{what}}  {score:<5}  {result}")
+        lines += [f"{indent}{more}" for more in hint[1:MAX_HINT_LINES]]
     total, maximum = sum(c.score for c in cells), sum(c.max_score for c in cells)
-    lines.append(f"{'total':<{width}}  {total:g}/{maximum:g}")
+    lines.append(f"{'total':<{width}}  {'':<{what}}  {total:g}/{maximum:g}")
     return "\n".join(lines)
 
 
@@ -310,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     rel = sub.add_parser("release", help="write student versions of the notebooks")
     rel.add_argument("names", nargs="*", help="only these notebooks (default: all)")
     rel.add_argument("--out", type=Path, default=meta.ROOT / "build" / "student")
+    exe = sub.add_parser("exercises", help="write the exercise versions the site links to")
+    exe.add_argument("names", nargs="*", help="only these notebooks (default: all)")
+    exe.add_argument("--out", type=Path, default=meta.EXERCISE_DIR)
     grade = sub.add_parser("autograde", help="grade one submitted notebook")
     grade.add_argument("submission", type=Path)
     grade.add_argument("--notebook", help="the course notebook it answers (default: file name)")
@@ -317,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         written = release(args.names, args.out)
         print(f"{len(written)} release notebook(s) in {args.out}")
+        return 0
+    if args.command == "exercises":
+        written = write_exercises(args.names, args.out)
+        print(f"{len(written)} exercise notebook(s) in {args.out}")
         return 0
     if not args.submission.is_file():
         raise SystemExit(f"no such file: {args.submission}")

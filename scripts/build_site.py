@@ -9,7 +9,8 @@ renders the stored outputs into ``<out>/``. Staged files are rewritten only when
 a second build only re-reads what changed. The landing page's path through the course is made
 from each notebook's title and ``book/course.toml`` (summary, runtime): a new notebook appears by
 itself. Each notebook page gets an "Open in Colab" badge (served locally) and a download link to
-the original ``.ipynb``; links to notebooks that do not exist yet become plain text.
+the original ``.ipynb``, and the same two for its exercise version (``exercises/``); links to
+notebooks that do not exist yet become plain text.
 Prints the build time and the number of pages.
 """
 
@@ -39,14 +40,21 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def page_header(name: str, repository: str) -> str:
-    """The MyST block under a notebook page's title: Colab badge (local image) + download link."""
-    return (
-        "```{container} course-links\n"
-        f"[![Open in Colab](_static/colab-badge.svg)]({meta.colab_url(name, repository)})\n"
-        f"{{download}}`Download {name}.ipynb <_notebooks/{name}.ipynb>`\n"
-        "```\n"
-    )
+def page_header(name: str, repository: str, exercises: bool = True) -> str:
+    """The MyST block under a notebook page's title: Colab badge (local image) + download link,
+    then the same two for the exercise version (solutions removed, checks kept), if it exists."""
+    links = [
+        f"[![Open in Colab](_static/colab-badge.svg)]({meta.colab_url(name, repository)})",
+        f"{{download}}`Download {name}.ipynb <_notebooks/{name}.ipynb>`",
+    ]
+    if exercises:
+        colab = meta.colab_url(name, repository, folder="exercises")
+        links += [
+            "**Exercises:**",
+            f"[![Open the exercises in Colab](_static/colab-badge.svg)]({colab})",
+            f"{{download}}`Download the exercise version <_exercises/{name}.ipynb>`",
+        ]
+    return "```{container} course-links\n" + "\n".join(links) + "\n```\n"
 
 
 def site_notebook(nb: dict, name: str, published: set[str], repository: str) -> dict:
@@ -66,7 +74,8 @@ def site_notebook(nb: dict, name: str, published: set[str], repository: str) -> 
     if cells and cells[0].get("cell_type") == "markdown":
         lines = COLAB_LINE.sub("", meta.source(cells[0])).split("\n", 1)
         rest = lines[1].lstrip("\n") if len(lines) > 1 else ""
-        cells[0]["source"] = f"{lines[0]}\n\n{page_header(name, repository)}\n{rest}"
+        header = page_header(name, repository, (meta.EXERCISE_DIR / f"{name}.ipynb").is_file())
+        cells[0]["source"] = f"{lines[0]}\n\n{header}\n{rest}"
     return nb
 
 
@@ -94,7 +103,8 @@ def stage(src: Path, paths: list[Path]) -> None:
     src.mkdir(parents=True, exist_ok=True)
     stems = {p.stem for p in paths}
     # drop pages of notebooks that were removed or renamed since the last build
-    for old in list(src.glob("*.ipynb")) + list((src / "_notebooks").glob("*.ipynb")):
+    staged = [src.glob("*.ipynb"), (src / "_notebooks").glob("*.ipynb")]
+    for old in [p for found in staged for p in found] + list((src / "_exercises").glob("*.ipynb")):
         if old.stem not in stems:
             old.unlink()
     for path in sorted(meta.BOOK_DIR.rglob("*")):  # conf.py, _static/ (index.md: below)
@@ -120,6 +130,9 @@ def stage(src: Path, paths: list[Path]) -> None:
     for path in paths:
         original = path.read_bytes()
         _write_if_changed(src / "_notebooks" / path.name, original)
+        exercise = meta.EXERCISE_DIR / path.name
+        if exercise.is_file():
+            _write_if_changed(src / "_exercises" / path.name, exercise.read_bytes())
         nb = site_notebook(json.loads(original), path.stem, stems, repository)
         _write_if_changed(src / path.name, (json.dumps(nb, indent=1) + "\n").encode())
 

@@ -16,6 +16,7 @@ import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
+EXERCISE_DIR = ROOT / "exercises"  # the exercise versions (scripts/assignments.py exercises)
 BOOK_DIR = ROOT / "book"
 NOTEBOOK_NAME = re.compile(r"\d\d_[a-z0-9_]+")
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -33,11 +34,16 @@ def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
     return url.rstrip("/")
 
 
-def colab_url(name: str, repository: str | None = None, branch: str = "main") -> str:
-    """The address that opens ``notebooks/<name>.ipynb`` of the repository in Colab."""
+def colab_url(
+    name: str, repository: str | None = None, branch: str = "main", folder: str = "notebooks"
+) -> str:
+    """The address that opens ``<folder>/<name>.ipynb`` of the repository in Colab
+    (``folder="exercises"``: the exercise version)."""
     repository = repository or repository_url()
     owner_repo = repository.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/notebooks/{name}.ipynb"
+    return (
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{folder}/{name}.ipynb"
+    )
 
 
 def pip_requirement(repository: str | None = None) -> str:

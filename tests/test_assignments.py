@@ -132,6 +132,22 @@ def test_release_has_stubs_and_no_solution_text(path, released):
     assert sum(bool(_tags(c) & ANSWER_TAGS) for c in source["cells"]) >= 2  # exercises + quiz
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_exercise_version_is_up_to_date(path, released):
+    """``exercises/`` (linked from the site, opened in Colab) is generated from the notebook."""
+    committed = meta.EXERCISE_DIR / path.name
+    assert committed.is_file(), f"{committed} is missing: run `make exercises`"
+    expected = assignments.exercise_text(
+        assignments.exercise_version(released[path.stem], path.stem)
+    )
+    assert committed.read_text(encoding="utf-8") == expected, (
+        f"{committed} is out of date with {path}: run `make exercises` and commit the result"
+    )
+    text = meta.source(json.loads(expected)["cells"][0])
+    assert meta.colab_url(path.stem, folder="exercises") in text
+    assert "Exercise version" in text
+
+
 def test_release_command_writes_the_chosen_notebooks(tmp_path):
     """What ``make student`` runs (for every notebook; one here to keep the test fast)."""
     written = assignments.release([NOTEBOOKS[0].stem], tmp_path / "student", quiet=True)

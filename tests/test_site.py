@@ -270,12 +270,17 @@ def test_notebook_pages_have_sidebar_prev_next_badge_and_download(site, server, 
         assert page["prev"] == urljoin(server, f"{order[i - 1]}.html")
         expected_next = urljoin(server, f"{order[i + 1]}.html") if i + 1 < len(order) else None
         assert page["next"] == expected_next
-        badge, download = page["badges"]
-        assert badge["href"] == meta.colab_url(path.stem, repository)
-        assert badge["img"] and badge["img"].startswith(server)
-        assert download["href"].startswith(server) and download["href"].endswith(path.name)
-        served = site / unquote(urlparse(download["href"]).path).lstrip("/")
-        assert served.read_bytes() == path.read_bytes(), "the download is the committed notebook"
+        badge, download, exercise_badge, exercise_download = page["badges"]
+        exercises = meta.EXERCISE_DIR / path.name
+        for folder, colab, link, committed in (
+            ("notebooks", badge, download, path),
+            ("exercises", exercise_badge, exercise_download, exercises),
+        ):
+            assert colab["href"] == meta.colab_url(path.stem, repository, folder=folder)
+            assert colab["img"] and colab["img"].startswith(server)
+            assert link["href"].startswith(server) and link["href"].endswith(path.name)
+            served = site / unquote(urlparse(link["href"]).path).lstrip("/")
+            assert served.read_bytes() == committed.read_bytes(), f"the download is {committed}"
 
 
 def test_no_request_leaves_the_site(server, visits):
