@@ -36,11 +36,14 @@ install: $(STAMP)  ## set up the environment only
 book: $(STAMP)  ## the course website in build/html/, from the stored outputs (nothing executed)
 	$(PY) scripts/build_site.py --out build/html
 
+# test processes: each test file and each notebook runs whole in one of them (--dist loadfile)
+TEST_WORKERS ?= 2
+
 test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the README's test command)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-portability: $(STAMP) test-floors  ## the course on other kernels and another seed, and at the version floors (slow; CI runs it after make test)
-	$(PY) -m pytest -m portability tests/test_portability.py
+	$(PY) -m pytest -n $(TEST_WORKERS) -m portability tests/test_portability.py
 
 test-floors:  ## the unit tests at the lowest versions pyproject.toml allows (own venv: .venv-floors)
 	bash scripts/test_floors.sh

@@ -16,14 +16,15 @@ deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]
 print(" ".join(d.replace(">=", "==") for d in deps))
 PY
 )
-if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$pins" ]]; then
+tools="pytest==8.4.2 pytest-xdist==3.8.0 hypothesis==6.140.3 nbformat==5.10.4"
+if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$pins $tools" ]]; then
   echo "creating $ENV_DIR at the floors: $pins"
   test -x "$ENV_DIR/bin/python" || "$PYTHON" -m venv "$ENV_DIR"
-  # shellcheck disable=SC2086  # one argument per pin
-  "$ENV_DIR/bin/python" -m pip install --quiet $pins "pytest==8.4.2" "hypothesis==6.140.3" "nbformat==5.10.4" \
+  # shellcheck disable=SC2086  # one argument per pin and tool
+  "$ENV_DIR/bin/python" -m pip install --quiet $pins $tools \
     2>&1 | grep -v "^WARNING: Location" || true
   "$ENV_DIR/bin/python" -m pip install --quiet --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
-  echo "$pins" > "$STAMP"
+  echo "$pins $tools" > "$STAMP"
 fi
 "$ENV_DIR/bin/python" -c "import keras, tensorflow, numpy; print('floors:', 'keras', keras.__version__, '| tensorflow', tensorflow.__version__, '| numpy', numpy.__version__)"
 # the unit tests that exercise the Keras and TensorFlow APIs the course relies on: the layers
@@ -31,5 +32,6 @@ fi
 # notebook, site, assignment and packaging tests need the pinned tools of constraints.txt;
 # a short list keeps CI within its time)
 "$ENV_DIR/bin/python" -m pytest -o addopts="" -p no:cacheprovider -q -m "not portability" \
+  -n "${TEST_WORKERS:-2}" --dist loadfile \
   tests/test_layers.py tests/test_layer_contract.py tests/test_long_range.py \
   tests/test_seq2seq.py tests/test_notebook_setup.py tests/test_versions.py
