@@ -216,3 +216,35 @@ def test_a_submission_is_matched_to_its_course_notebook_by_file_name():
     assert assignments.course_notebook_for(Path("homework.ipynb")) == "homework"
     with pytest.raises(SystemExit, match="NOTEBOOK=NN_name"):
         assignments.autograde(Path("homework.ipynb"))
+
+
+def test_an_unanswered_run_may_fail_only_in_check_cells_and_must_reach_the_end():
+    """The rule ``build_book.py --run --exercises`` applies (make test-portability runs it)."""
+    import build_book
+    import nbformat
+
+    def cell(tags, error=None, count=1):
+        outputs = [] if error is None else [{"output_type": "error", "ename": error, "evalue": ""}]
+        return nbformat.from_dict(
+            {
+                "cell_type": "code",
+                "source": "x = 1",
+                "metadata": {"tags": tags},
+                "outputs": outputs,
+                "execution_count": count,
+            }
+        )
+
+    def run(*cells):
+        return build_book.unanswered_run_problems(nbformat.from_dict({"cells": list(cells)}))
+
+    good = run(
+        cell([]), cell(["exercise-check"], "NotImplementedError"), cell(["quiz-check"], "QuizError")
+    )
+    assert good == (2, [])
+    _, problems = run(cell([], "NameError"), cell(["exercise-check"], "NotImplementedError"))
+    assert len(problems) == 1 and "NameError" in problems[0]
+    _, problems = run(cell(["exercise-check"], "ExerciseError"))
+    assert len(problems) == 1 and "ExerciseError" in problems[0]
+    _, problems = run(cell([]), cell([], count=None))
+    assert problems == ["the last code cell was not executed"]
