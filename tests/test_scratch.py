@@ -14,6 +14,7 @@ from rnn_utils.scratch import (
     state_gradient_norms,
     to_keras_weights,
 )
+from rnn_utils.scratch.gradcheck import clip_gradients_by_norm
 
 KINDS = ("rnn", "lstm", "gru")
 M, T_X, N_X, N_A, N_Y = 3, 5, 2, 4, 3
@@ -294,6 +295,28 @@ def test_clip_gradients():
         clip_gradients(grads, 0)
     with pytest.raises(TypeError, match="grads must be a dict"):
         clip_gradients([1.0], 1.0)
+
+
+def test_clip_gradients_by_norm():
+    grads = {"Waa": np.array([[3.0, 0.0], [0.0, 0.0]]), "by": np.array([0.0, 4.0])}  # norm 5
+    clipped = clip_gradients_by_norm(grads, 2.5)
+    np.testing.assert_allclose(clipped["Waa"], [[1.5, 0.0], [0.0, 0.0]], rtol=1e-12)
+    np.testing.assert_allclose(clipped["by"], [0.0, 2.0], rtol=1e-12)
+    norm = np.sqrt(sum(np.sum(g**2) for g in clipped.values()))
+    assert abs(norm - 2.5) < 1e-12  # the global norm is the threshold, the direction is kept
+    assert grads["Waa"][0, 0] == 3.0 and clipped is not grads  # input untouched
+    below = clip_gradients_by_norm(grads, 6.0)  # norm 5 <= 6: unchanged, as new arrays
+    np.testing.assert_array_equal(below["Waa"], grads["Waa"])
+    assert below["Waa"] is not grads["Waa"]
+    zero = clip_gradients_by_norm({"ba": np.zeros(3)}, 1.0)
+    np.testing.assert_array_equal(zero["ba"], np.zeros(3))
+    # each array is below the threshold on its own, the whole gradient is not: all are scaled
+    split = clip_gradients_by_norm({"a": np.array([0.8]), "b": np.array([0.6])}, 0.5)
+    np.testing.assert_allclose([split["a"][0], split["b"][0]], [0.4, 0.3], rtol=1e-12)
+    with pytest.raises(ValueError, match="max_norm must be positive"):
+        clip_gradients_by_norm(grads, 0)
+    with pytest.raises(TypeError, match="grads must be a dict"):
+        clip_gradients_by_norm([1.0], 1.0)
 
 
 def test_gradient_check_catches_a_wrong_gradient():

@@ -1,4 +1,4 @@
-"""Gradient checking against central differences, and element-wise gradient clipping.
+"""Gradient checking against central differences, and gradient clipping (by value, by norm).
 
 Taught in notebook 03; every notebook after it checks its hand-written backward passes here.
 """
@@ -31,6 +31,39 @@ def clip_gradients(grads, max_value):
     if not max_value > 0:
         raise ValueError(f"max_value must be positive, got {max_value!r}")
     return {key: np.clip(np.asarray(g), -max_value, max_value) for key, g in grads.items()}
+
+
+def clip_gradients_by_norm(grads, max_norm):
+    """Rescale all gradients together when their global norm exceeds ``max_norm``.
+
+    The global norm is ‖g‖ = √(Σ_keys Σ_entries g²), over every array at once. When ‖g‖ >
+    max_norm every array is multiplied by max_norm / ‖g‖, so the update keeps its direction and
+    only gets shorter; otherwise the gradients are returned unchanged (as copies). This is what
+    Keras optimizers do with ``global_clipnorm`` (``clipnorm`` instead rescales each variable's
+    gradient by its own norm).
+
+    Args:
+        grads: dict of gradient arrays (e.g. from :func:`rnn_loss_and_grads`).
+        max_norm: positive threshold on the global norm.
+
+    Returns:
+        A new dict with the same keys; the input arrays are left untouched.
+
+    Example:
+        >>> grads = {"Waa": np.array([[3.0, 0.0]]), "ba": np.array([4.0])}  # global norm 5
+        >>> clip_gradients_by_norm(grads, 1.0)["Waa"]
+        array([[0.6, 0. ]])
+    """
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float | np.number):
+        raise TypeError(f"max_norm must be a positive number, got {max_norm!r}")
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    arrays = {key: np.array(g, dtype=np.float64) for key, g in grads.items()}
+    norm = np.sqrt(sum(np.sum(g**2) for g in arrays.values()))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return {key: g * scale for key, g in arrays.items()}
 
 
 def _relative_error(analytic, numeric):
