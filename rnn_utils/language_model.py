@@ -319,14 +319,14 @@ def train_scratch_rnn(
 def keras_sgd_run(
     model, x, y, lr: float, steps: int, clip: float | None = None, mask=None
 ) -> TrainingRun:
-    """Full-batch SGD on a Keras model with TensorFlow autodiff, stopping at a NaN/inf loss.
+    """Full-batch SGD on a Keras model with the backend's autodiff, stopping at a NaN/inf loss.
 
     The loss is the sparse categorical cross-entropy of the model's logits per token: averaged
     over the real steps (mask = 1) when ``mask`` is given — the quantity
     :func:`masked_nll_per_token` computes for the softmax of the same logits — and over every
-    step otherwise. Gradients are computed with ``tf.GradientTape`` (TensorFlow backend only)
-    and, when ``clip`` is given, clipped element-wise by :func:`rnn_utils.scratch.clip_gradients`
-    before the update θ ← θ − lr · g.
+    step otherwise. Gradients come from :func:`rnn_utils.autodiff.value_and_weight_gradients`
+    (any Keras backend) and, when ``clip`` is given, are clipped element-wise by
+    :func:`rnn_utils.scratch.clip_gradients` before the update θ ← θ − lr · g.
 
     Args:
         model: a built Keras model mapping x (m, T, n_x) to logits (m, T, n_y).
@@ -340,10 +340,9 @@ def keras_sgd_run(
         A :class:`TrainingRun` whose ``params`` maps each variable's path to its final value.
     """
     import keras
-    import tensorflow as tf
 
-    if keras.config.backend() != "tensorflow":
-        raise RuntimeError("keras_sgd_run uses tf.GradientTape: set KERAS_BACKEND=tensorflow")
+    from rnn_utils.autodiff import value_and_weight_gradients
+
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
@@ -364,27 +363,24 @@ def keras_sgd_run(
             )
         # the sum over real steps of −log softmax(logits)[y], divided by their number below
         loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="sum")
-        weight, n_tokens = tf.convert_to_tensor(weight), float(weight.sum())
+        n_tokens = float(weight.sum())
     variables = model.trainable_variables
-    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
     run = TrainingRun(params={})
     for step in range(steps):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(x), sample_weight=weight) / n_tokens
-        run.losses.append(float(loss))
+        loss, gradients = value_and_weight_gradients(
+            lambda: loss_fn(y, model(x), sample_weight=weight) / n_tokens, variables
+        )
+        run.losses.append(loss)
         if not np.isfinite(run.losses[-1]):
             run.first_nonfinite_step = step
             break
-        grads = {
-            v.path: g.numpy()
-            for v, g in zip(variables, tape.gradient(loss, variables), strict=True)
-        }
+        grads = {v.path: g for v, g in zip(variables, gradients, strict=True)}
         if clip is not None:
             grads = clip_gradients(grads, clip)
         with np.errstate(over="ignore", invalid="ignore"):
             for v in variables:
-                v.assign(v.numpy() - lr * grads[v.path])
-    run.params = {v.path: v.numpy() for v in variables}
+                v.assign(keras.ops.convert_to_numpy(v.value) - lr * grads[v.path])
+    run.params = {v.path: keras.ops.convert_to_numpy(v.value) for v in variables}
     return run
 
 

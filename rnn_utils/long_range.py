@@ -224,15 +224,16 @@ def train_adding(
 def keras_state_gradient_norms(layer, x, wrt="a"):
     """‖∂s<T>/∂s<t>‖ for every step t, for one of our sequence layers (s = a, or c for the LSTM).
 
-    Runs the layer's own cell step (``layer.cell.recurrent_step``) over ``x`` under
-    ``tf.GradientTape``, adding a zero "probe" to the state after each step; the gradient with
+    Runs the layer's own cell step (``layer.cell.recurrent_step``) over ``x`` under the
+    backend's autodiff (:mod:`rnn_utils.autodiff`), adding a zero "probe" to the state after
+    each step; the gradient with
     respect to the probe of step t is the gradient with respect to s<t>. Each example is
     repeated n_a times and copy k differentiates unit k of s<T>, so ONE backward pass gives the
     whole Jacobian ∂s<T>/∂s<t> (n_a × n_a) of every t. For the LSTM and ``wrt="a"`` the memory
     cell is held as a separate state (as in :func:`rnn_utils.scratch.state_gradient_norms`); with
     ``wrt="c"`` the probe is added to c<t> after a<t> has been computed, so a<t> is held and
     the paths other than the cell's own leave it through a<t+1>, a<t+2>, ….
-    TensorFlow backend only; ignores masks and ``go_backwards``.
+    Any Keras backend; ignores masks and ``go_backwards``.
 
     Args:
         layer: our ``SimpleRNN``, ``GRU`` or ``LSTM`` (built or not).
@@ -250,11 +251,10 @@ def keras_state_gradient_norms(layer, x, wrt="a"):
     >>> norms.shape, round(float(norms[-1]), 4)
     ((6,), 2.0)
     """
-    import keras
-    import tensorflow as tf
+    from keras import ops
 
-    if keras.config.backend() != "tensorflow":
-        raise RuntimeError("keras_state_gradient_norms uses tf.GradientTape: use TensorFlow.")
+    from rnn_utils.autodiff import value_and_gradients
+
     if not getattr(layer, "is_sequence_layer", False):
         raise ValueError(f"layer must be our SimpleRNN, GRU or LSTM, got {type(layer).__name__}.")
     x = np.asarray(x, dtype=layer.compute_dtype)
@@ -268,20 +268,22 @@ def keras_state_gradient_norms(layer, x, wrt="a"):
         allowed = "'a' or 'c'" if layer.state_count > 1 else "'a'"
         raise ValueError(f"wrt must be {allowed} for this layer, got {wrt!r}.")
     m, T = x.shape[:2]
-    repeated = tf.constant(np.repeat(x, n, axis=0))  # row i * n + k: example i, output unit k
-    select = tf.constant(np.tile(np.eye(n, dtype=x.dtype), (m, 1)))
-    projected = tf.unstack(cell.project_inputs(repeated), axis=1)
+    repeated = np.repeat(x, n, axis=0)  # row i * n + k: example i, output unit k
+    select = np.tile(np.eye(n, dtype=x.dtype), (m, 1))
+    projected = ops.unstack(cell.project_inputs(repeated), axis=1)
     weights = cell.step_weights()
-    probes = [tf.zeros((m * n, n), dtype=x.dtype) for _ in range(T)]
-    with tf.GradientTape() as tape:
-        tape.watch(probes)
+
+    def target(*probes):
         states = cell.get_initial_state(m * n)
         for t in range(T):
             _, states = cell.recurrent_step(projected[t], states, weights)
             states = list(states)
             states[index] = states[index] + probes[t]
-        target = tf.reduce_sum(states[index] * select)
-    jac = np.stack([g.numpy() for g in tape.gradient(target, probes)], axis=1)  # (m n, T, n)
+        return ops.sum(states[index] * select)
+
+    probes = [np.zeros((m * n, n), dtype=x.dtype) for _ in range(T)]
+    _, grads = value_and_gradients(target, *probes)
+    jac = np.stack(grads, axis=1)  # (m n, T, n)
     jac = jac.reshape(m, n, T, n)  # example, unit k of s<T>, step t, unit j of s<t>
     return np.sqrt(np.sum(jac**2, axis=(1, 3))).mean(axis=0)
 

@@ -138,8 +138,10 @@ class SequenceLayer(keras.layers.Layer):
                     f"got a batch of {batch}; use the same batch size (and shuffle=False)."
                 )
             # ops.copy reads the variable into a tensor; convert_to_tensor would hand back the
-            # Keras variable itself on TensorFlow, whose string dtype breaks ops.stack later
-            return [ops.copy(v.value) for v in self.states]
+            # Keras variable itself on TensorFlow, whose string dtype breaks ops.stack later.
+            # The gradient stops at the batch border on every backend (truncated BPTT), even
+            # where the carried state is a tensor, not a variable (inside a StatelessScope).
+            return [ops.stop_gradient(ops.copy(v.value)) for v in self.states]
         if initial_state is None:
             return self.cell.get_initial_state(ops.shape(inputs)[0])
         states = (

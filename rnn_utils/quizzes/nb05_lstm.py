@@ -103,23 +103,24 @@ def _peephole_zero_evidence():
 
 def _truncation_evidence():
     """Gradient of chunk 2's last output (stateful LSTM) w.r.t. the inputs of chunks 1 and 2."""
-    import tensorflow as tf  # rnn_utils is imported already (above): TensorFlow stays quiet
+    import keras
 
+    from rnn_utils.autodiff import value_and_gradients
     from rnn_utils.layers import LSTM
     from rnn_utils.truncated_bptt import stream_lm
 
     chunk = 20
     model = stream_lm(LSTM, 4, 3, batch_size=1, stateful=True)
     rng = np.random.default_rng(8)
-    x1, x2 = (tf.constant(rng.normal(size=(1, chunk, 3)), dtype="float32") for _ in range(2))
-    with tf.GradientTape(persistent=True) as tape:
-        tape.watch([x1, x2])
-        model(x1)  # the state is carried into the next call
-        last = model(x2)[0, -1, 0]
-    grads = [tape.gradient(last, x) for x in (x1, x2)]
-    reached = [
-        0 if g is None else int(np.sum(np.abs(g.numpy()[0]).sum(axis=-1) > 0)) for g in grads
-    ]
+    x1, x2 = (rng.normal(size=(1, chunk, 3)).astype("float32") for _ in range(2))
+
+    def last_output(x1, x2):
+        with keras.StatelessScope():  # the carried state passes from call to call, unsaved
+            model(x1)
+            return model(x2)[0, -1, 0]
+
+    _, grads = value_and_gradients(last_output, x1, x2)
+    reached = [int(np.sum(np.abs(g[0]).sum(axis=-1) > 0)) for g in grads]
     return reached[0] + reached[1] - 1  # earlier steps whose input the gradient reaches
 
 
@@ -260,7 +261,7 @@ QUIZ = Quiz(
             hint="The gradient stops at the border of the chunk; count the steps before the "
             "last one inside it.",
             evidence=_truncation_evidence,
-            evidence_note="tf.GradientTape across two chunks of our stateful LSTM",
+            evidence_note="autodiff across two chunks of our stateful LSTM",
         ),
         Question(
             "forget_bias",
