@@ -38,7 +38,7 @@ def check_one_hot_by_hand(fn) -> None:
     size = 9
     ids = [0, size - 1, *rng.integers(1, size - 1, size=5).tolist()]  # first and last column
     what = "one_hot_by_hand(ids, size)"
-    mine = call(fn, ids, size, hint="row t gets its 1 in column ids[t], counting from 0")
+    mine = call(fn, ids, size, hint="Row t gets its 1 in column ids[t], counting from 0")
     expected = one_hot(ids, size)
     values = expect_shape(mine, expected.shape, what, "(len(ids), size)")
     dtype = getattr(mine, "dtype", None)
@@ -75,7 +75,7 @@ def check_index_of(fn) -> None:
     pairs = [(i, t) for i in range(1, m + 1) for t in range(1, steps + 1)]
     found = []
     for i, t in pairs:
-        index = call(fn, i, t, hint="return a tuple of two ints, (example, time), from 0")
+        index = call(fn, i, t, hint="Return a tuple of two ints, (example, time), counted from 0")
         if isinstance(index, list):
             raise ExerciseError(
                 f"index_of({i}, {t}) returned a list: x[[a, b]] picks whole rows a and b, not "
@@ -127,7 +127,7 @@ def check_pad_and_mask(fn) -> None:
     lengths, pad_id = [3, 6, 1, 4], 9
     sequences = [rng.integers(10, 30, size=n).tolist() for n in lengths]  # never the pad id
     what = "pad_and_mask(sequences, pad_id)"
-    out = call(fn, sequences, pad_id, hint="start from np.full((m, T), pad_id) and fill each row")
+    out = call(fn, sequences, pad_id, hint="Start from np.full((m, T), pad_id) and fill each row")
     if not isinstance(out, tuple) or len(out) != 2:
         raise ExerciseError(f"{what} should return the pair (ids, mask), got {type(out).__name__}")
     ids, mask = out
@@ -192,7 +192,7 @@ def check_masked_token_loss(fn) -> None:
         y_hat,
         y,
         mask,
-        hint="pick ŷ<t>[y<t>] with np.take_along_axis(y_hat, y[..., None], axis=-1)",
+        hint="Pick ŷ<t>[y<t>] with np.take_along_axis(y_hat, y[..., None], axis=-1)",
     )
     if np.ndim(mine) != 0:
         raise ExerciseError(
