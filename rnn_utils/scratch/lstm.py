@@ -73,8 +73,57 @@ def lstm_cell_forward(xt, a_prev, c_prev, params):
     return a_next, c_next, step_prediction("lstm", a_next, p), cache
 
 
+def lstm_gate_gradients(da_next, dc_next, cache):
+    """The gradients reaching the memory cell and each gate of one LSTM step (backward, part 1).
+
+    With σ' = σ(1 − σ) and tanh' = 1 − tanh², from a<t> = Γ_o * tanh(c<t>) and
+    c<t> = Γ_u * c̃<t> + Γ_f * c<t-1>:
+
+    - dc = dc_next + da_next * Γ_o * (1 − tanh²(c<t>)): c<t> reaches the loss directly (through
+      step t+1) and through a<t>;
+    - dz_o = da_next * tanh(c<t>) * Γ_o (1 − Γ_o);
+    - dz_u = dc * c̃<t> * Γ_u (1 − Γ_u);  dz_c = dc * Γ_u * (1 − c̃<t>²);
+    - dz_f = dc * c<t-1> * Γ_f (1 − Γ_f),
+
+    each dz the gradient on a gate's pre-activation (W[a<t-1>, x<t>] + b). Part 2,
+    :func:`lstm_cell_backward`, turns them into the gradients of the weights and the inputs.
+
+    Args:
+        da_next: dL/da<t>, (m, n_a), the total gradient reaching a<t>.
+        dc_next: dL/dc<t> coming from step t+1, (m, n_a) (zeros at the last step).
+        cache: the cache returned by :func:`lstm_cell_forward` for this step.
+
+    Returns:
+        dict with ``"dc"`` (the total dL/dc<t>) and ``"dz_f"``, ``"dz_u"``, ``"dz_c"``,
+        ``"dz_o"``, each (m, n_a).
+
+    Example:
+        >>> from rnn_utils.scratch import init_params
+        >>> params = init_params("lstm", n_x=3, n_a=5, n_y=2)
+        >>> a0 = c0 = np.zeros((4, 5))
+        >>> a1, c1, _, cache = lstm_cell_forward(np.ones((4, 3)), a0, c0, params)
+        >>> sorted(lstm_gate_gradients(np.ones_like(a1), np.zeros_like(c1), cache))
+        ['dc', 'dz_c', 'dz_f', 'dz_o', 'dz_u']
+    """
+    da_next = check_upstream("da_next", da_next, cache["a_next"])
+    dc_next = check_upstream("dc_next", dc_next, cache["a_next"])
+    gate_f, gate_u, gate_o = cache["gate_f"], cache["gate_u"], cache["gate_o"]
+    c_tilde, tanh_c = cache["c_tilde"], cache["tanh_c"]
+    dc = dc_next + da_next * gate_o * (1.0 - tanh_c**2)
+    return {
+        "dc": dc,
+        "dz_f": dc * cache["c_prev"] * gate_f * (1.0 - gate_f),
+        "dz_u": dc * c_tilde * gate_u * (1.0 - gate_u),
+        "dz_c": dc * gate_u * (1.0 - c_tilde**2),
+        "dz_o": da_next * tanh_c * gate_o * (1.0 - gate_o),
+    }
+
+
 def lstm_cell_backward(da_next, dc_next, cache):
-    """Backward pass of one LSTM step.
+    """Backward pass of one LSTM step (part 2: from the gates' gradients to W, b and the inputs).
+
+    With dz_g from :func:`lstm_gate_gradients`: dW_g = dz_gᵀ [a<t-1>, x<t>], db_g = Σ_batch dz_g,
+    d[a<t-1>, x<t>] = Σ_g dz_g W_g, and dL/dc<t-1> = dc * Γ_f.
 
     Args:
         da_next: dL/da<t>, (m, n_a), the total gradient reaching a<t>.
@@ -95,27 +144,14 @@ def lstm_cell_backward(da_next, dc_next, cache):
         ((5, 8), (4, 5))
     """
     p = cache["params"]
-    da_next = check_upstream("da_next", da_next, cache["a_next"])
-    dc_next = check_upstream("dc_next", dc_next, cache["a_next"])
-    gate_f, gate_u, gate_o = cache["gate_f"], cache["gate_u"], cache["gate_o"]
-    c_tilde, tanh_c = cache["c_tilde"], cache["tanh_c"]
-    # c<t> reaches the loss directly (via step t+1) and through a<t> = Γ_o * tanh(c<t>).
-    dc = dc_next + da_next * gate_o * (1.0 - tanh_c**2)
-    dz = {  # gradients on each gate's pre-activation (σ' = σ(1-σ), tanh' = 1 - tanh²)
-        "o": da_next * tanh_c * gate_o * (1.0 - gate_o),
-        "u": dc * c_tilde * gate_u * (1.0 - gate_u),
-        "c": dc * gate_u * (1.0 - c_tilde**2),
-        "f": dc * cache["c_prev"] * gate_f * (1.0 - gate_f),
-    }
-    grads = {"c_prev": dc * gate_f}
+    gates = lstm_gate_gradients(da_next, dc_next, cache)  # part 1: dc and each gate's dz
+    grads = {"c_prev": gates["dc"] * cache["gate_f"]}
     dconcat = 0.0
     for g in ("f", "u", "c", "o"):
-        grads["W" + g] = dz[g].T @ cache["concat"]
-        grads["b" + g] = dz[g].sum(axis=0)
-        dconcat = dconcat + dz[g] @ p["W" + g]
-    n_a = da_next.shape[1]
+        dz = gates["dz_" + g]
+        grads["W" + g] = dz.T @ cache["concat"]
+        grads["b" + g] = dz.sum(axis=0)
+        dconcat = dconcat + dz @ p["W" + g]
+    n_a = cache["a_next"].shape[1]
     grads["a_prev"], grads["xt"] = dconcat[:, :n_a], dconcat[:, n_a:]
     return grads
-
-
-# --- GRU -----------------------------------------------------------------------------------------
