@@ -132,6 +132,13 @@ def setup_notebook(seed: int = 0, style: bool = True, verbose: bool = True) -> s
         tf.get_logger().setLevel(logging.ERROR)
         tf.config.experimental.enable_op_determinism()
         backend_version = " " + tf.__version__
+    elif backend == "jax":
+        import jax
+
+        # float64 stays float64 (JAX computes float64 arrays in float32 unless told): the
+        # NumPy-vs-Keras checks in float64 need it; float32 layers are unaffected
+        jax.config.update("jax_enable_x64", True)
+        backend_version = " " + jax.__version__
     on_gpu = _full_precision_matmuls(backend)
     if style:
         from rnn_utils.plots import use_course_style

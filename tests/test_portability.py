@@ -13,8 +13,12 @@ whole notebooks in a subprocess.
   cells may fail, the course's implementations standing in for the learner's. One execution
   tests both. ``RNN_PORTABILITY_SEEDS`` (default ``1``) lists the seeds, e.g. ``1,2``; the
   complete notebooks run with another seed by ``scripts/build_book.py --run --seed N``.
+- *Another backend*: every notebook runs top to bottom on Keras's JAX backend (execution only:
+  JAX draws other initial weights, so the numbers differ, not the conclusions), with setup seed
+  ``JAX_SEED`` (2: so CI also sees a third seed).
 """
 
+import importlib.util
 import json
 import os
 import platform
@@ -27,6 +31,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 SEEDS = [int(s) for s in os.environ.get("RNN_PORTABILITY_SEEDS", "1").split(",") if s.strip()]
+JAX_SEED = 2
 # the oldest kernels OpenBLAS has for this architecture (Prescott: SSE3, on any x86-64 CPU)
 OTHER_CORE = "ARMV8" if platform.machine() in ("aarch64", "arm64") else "Prescott"
 if os.environ.get("OPENBLAS_CORETYPE", "").lower() == OTHER_CORE.lower():
@@ -85,3 +90,17 @@ def test_exercise_version_runs_to_the_end_with_another_seed(notebook, seed):
     )
     assert result.returncode == 0, f"seed {seed}:\n{result.stdout[-6000:]}{result.stderr[-2000:]}"
     assert "unanswered checks failed, as they should" in result.stdout, result.stdout
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="jax is not installed")
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_on_the_jax_backend(notebook):
+    command = ["scripts/build_book.py", "--run", "--seed", str(JAX_SEED), notebook]
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=_env(KERAS_BACKEND="jax"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, f"JAX:\n{result.stdout[-6000:]}{result.stderr[-2000:]}"
