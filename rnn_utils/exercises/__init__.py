@@ -133,8 +133,9 @@ def learner_or_reference(mine: Callable, reference: Callable) -> Callable:
             if not noted:
                 noted.append(True)
                 print(
-                    f"note: {mine.__name__} is not written yet, so the course's "
-                    f"{reference.__module__}.{reference.__name__} stands in for it below"
+                    f"note: {mine.__name__} is not written yet (or calls a function that is "
+                    f"not), so the course's {reference.__module__}.{reference.__name__} stands "
+                    "in for it below"
                 )
             return reference(*args, **kwargs)
 
