@@ -13,7 +13,8 @@ never once per word.
 A hypothesis ends when it emits ``eos``; after that it is frozen (its score no longer changes).
 Beam search ranks live hypotheses by their summed log-probability and picks the final one by
 the length-normalised score  log P(y | x) / len(y)^α  (α = ``length_penalty``; 0 turns
-normalisation off), where len counts the tokens including ``eos``.
+normalisation off), where len counts the tokens including ``eos``. One step of it, scoring the
+candidates and keeping the best, is :func:`beam_step`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DecodeResult", "beam_search", "greedy_search", "normalised_score"]
+__all__ = ["DecodeResult", "beam_search", "beam_step", "greedy_search", "normalised_score"]
 
 
 @dataclass
@@ -107,7 +108,45 @@ def greedy_search(step, states, batch_size, bos, eos, max_length):
     return DecodeResult(_strip(rows, eos), total, lengths)
 
 
-def beam_search(step, states, batch_size, bos, eos, max_length, beam_width=4, length_penalty=1.0):
+def beam_step(scores, done, log_probs, eos, beam_width):
+    """One step of beam search: extend every hypothesis by every token, keep the best.
+
+    For each source sequence, candidate (j, w) is hypothesis j extended by token w, scored
+    ``scores[j] + log_probs[j, w]``. A finished hypothesis has exactly one continuation, ``eos``
+    again, at no cost, so its score is frozen. The ``beam_width`` best of all k × V candidates
+    survive (over all hypotheses together, not the best of each), best first; ties go to the
+    lower index j · V + w.
+
+    Args:
+        scores: (b, k) summed log-probabilities of the hypotheses (−inf for an empty slot).
+        done: (b, k) bools, True for hypotheses that have emitted ``eos``.
+        log_probs: (b, k, V) log P of the next token after each hypothesis.
+        eos: id of the end token.
+        beam_width: number of survivors per source sequence.
+
+    Returns:
+        ``(scores, parent, token)``, each (b, beam_width): the survivors' summed
+        log-probabilities, the hypothesis each one extends and the token it adds.
+
+    Example:
+    >>> scores, done = np.array([[-1.0, -2.0]]), np.array([[False, True]])
+    >>> log_probs = np.log(np.array([[[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]]]))
+    >>> new, parent, token = beam_step(scores, done, log_probs, eos=2, beam_width=2)
+    >>> parent.tolist(), token.tolist(), np.round(new, 2).tolist()  # the finished one is kept
+    ([[0, 1]], [[0, 2]], [[-1.69, -2.0]])
+    """
+    b, k, vocab = log_probs.shape
+    frozen = np.full(vocab, -np.inf)
+    frozen[eos] = 0.0
+    log_probs = np.where(done[..., None], frozen, log_probs)
+    candidates = (scores[..., None] + log_probs).reshape(b, k * vocab)
+    best = np.argsort(-candidates, axis=-1, kind="stable")[:, :beam_width]
+    return candidates[np.arange(b)[:, None], best], best // vocab, best % vocab
+
+
+def beam_search(
+    step, states, batch_size, bos, eos, max_length, beam_width=4, length_penalty=1.0, select=None
+):
     """Batched beam search: keep the ``beam_width`` best prefixes of every source sequence.
 
     At each step every live prefix is extended by every token; the ``beam_width`` best of the
@@ -120,6 +159,8 @@ def beam_search(step, states, batch_size, bos, eos, max_length, beam_width=4, le
         step, states, batch_size, bos, eos, max_length: as :func:`greedy_search`.
         beam_width: number of hypotheses kept per source sequence.
         length_penalty: α in log P / len^α (0: no normalisation).
+        select: the function that keeps the survivors of one step, called like
+            :func:`beam_step` (the default); notebook 08 passes the learner's own.
 
     Returns:
         :class:`DecodeResult`.
@@ -128,6 +169,7 @@ def beam_search(step, states, batch_size, bos, eos, max_length, beam_width=4, le
     if not isinstance(beam_width, int) or beam_width < 1:
         raise ValueError(f"beam_width must be a positive int, got {beam_width!r}.")
     b, k = batch_size, beam_width
+    select = beam_step if select is None else select
     # Every row of the batch is repeated k times: rows i*k .. i*k+k-1 are source sequence i.
     states = [np.repeat(np.asarray(s), k, axis=0) for s in states]
     tokens = np.full(b * k, bos, dtype=np.int64)
@@ -140,16 +182,11 @@ def beam_search(step, states, batch_size, bos, eos, max_length, beam_width=4, le
         log_probs, states = _log_probs(step, tokens, states, b * k)
         vocab = log_probs.shape[1]
         log_probs = log_probs.reshape(b, k, vocab)
-        # A finished hypothesis has exactly one continuation, eos again, at no cost.
-        frozen = np.full(vocab, -np.inf)
-        frozen[eos] = 0.0
-        log_probs = np.where(done[..., None], frozen, log_probs)
-        candidates = (scores[..., None] + log_probs).reshape(b, k * vocab)
-        best = np.argsort(-candidates, axis=-1, kind="stable")[:, :k]
-        parent, token = best // vocab, best % vocab
+        new_scores, parent, token = select(scores, done, log_probs, eos, k)
+        parent, token = np.asarray(parent, dtype=np.int64), np.asarray(token, dtype=np.int64)
         rows = np.arange(b)[:, None]
         was_done = done[rows, parent]
-        scores = candidates[rows, best]
+        scores = np.asarray(new_scores, dtype=np.float64)
         lengths = lengths[rows, parent] + ~was_done
         done = was_done | (token == eos)
         history = np.concatenate([history[rows, parent], token[..., None]], axis=-1)
