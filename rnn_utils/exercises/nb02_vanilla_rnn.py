@@ -1,8 +1,9 @@
-"""Checks of notebook 02's exercises: the parameter count, one step of the vanilla RNN cell
-(two-matrix and compact forms) and the loop over a whole sequence.
+"""Checks of notebook 02's exercises: the parameter count, a numerically stable softmax, one step
+of the vanilla RNN cell (two-matrix and compact forms) and the loop over a whole sequence.
 
 The references are :func:`rnn_utils.scratch.init_params` (its arrays hold every parameter),
-:func:`rnn_utils.scratch.rnn_cell_forward` and :func:`rnn_utils.scratch.rnn_forward`. The inputs
+:func:`rnn_utils.scratch.softmax`, :func:`rnn_utils.scratch.rnn_cell_forward` and
+:func:`rnn_utils.scratch.rnn_forward`. The inputs
 are chosen so that the usual mistakes change the numbers: m, n_x, n_a, n_y and T_x all differ,
 a<0> and a<t-1> are not zero, and the biases b_a and b_y are not zero either.
 """
@@ -19,6 +20,7 @@ __all__ = [
     "check_rnn_cell_forward",
     "check_rnn_forward",
     "check_rnn_parameter_count",
+    "check_softmax",
 ]
 
 M, N_X, N_A, N_Y, T_X = 3, 4, 5, 2, 6
@@ -95,6 +97,95 @@ def check_rnn_parameter_count(fn) -> None:
 
 # --------------------------------------------------------------------------- Exercise 2
 
+SOFTMAX_HINT = "Subtract each row's largest value first: z - z.max(axis=-1, keepdims=True)"
+
+
+def _large_logits() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(4, 6) logits whose rows sit near 800, 0, -40 and 900, and which rows are large.
+
+    Without the shift, np.exp overflows on the large rows (inf / inf is NaN); with the max of
+    the whole array subtracted, every exp of the small rows underflows to 0 (0 / 0 is NaN)."""
+    rng = np.random.default_rng(5)
+    offsets = np.array([800.0, 0.0, -40.0, 900.0])
+    z = rng.normal(size=(4, 6)) * 3.0 + offsets[:, None]
+    return z, offsets > 100, offsets <= 100
+
+
+def _not_finite_message(values: np.ndarray, large: np.ndarray, small: np.ndarray) -> str:
+    bad_rows = ~np.isfinite(values).all(axis=-1)
+    if np.array_equal(bad_rows, large):
+        return (
+            "softmax(z) is NaN or infinite on the rows whose logits are near 800 and 900: np.exp "
+            "overflows there (exp(800) is inf, and inf / inf is NaN). Subtract each row's "
+            "largest value before np.exp: z - z.max(axis=-1, keepdims=True)"
+        )
+    if np.array_equal(bad_rows, small):
+        return (
+            "softmax(z) is NaN on the rows whose logits are near 0 and -40: you subtract the "
+            "largest value of the whole array, so every exp of those rows underflows to 0 and "
+            "0 / 0 is NaN. Subtract each row's own max: z.max(axis=-1, keepdims=True)"
+        )
+    return "softmax(z) contains NaN or infinity: subtract each row's max before np.exp"
+
+
+def check_softmax(fn) -> None:
+    """``fn(z)``: the softmax over the last axis, shifted by each row's max, as
+    :func:`rnn_utils.scratch.softmax`; on (4, 6) logits up to about 900 and on (2, 3, 5)."""
+    z, large, small = _large_logits()
+    mine = call(fn, z, hint=SOFTMAX_HINT)
+    values = expect_shape(mine, z.shape, "softmax(z)", "z.shape, (4, 6)")
+    if not np.all(np.isfinite(values)):
+        raise ExerciseError(_not_finite_message(values, large, small))
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    with np.errstate(over="ignore"):  # the mistake's own overflow: exp(900) is inf
+        unshifted_sum = np.exp(z).sum(axis=-1, keepdims=True)
+    expect_close(
+        values,
+        softmax(z),
+        "softmax(z) on (4, 6) logits",
+        [
+            (
+                "the softmax runs over axis 0 (down the columns): each row must sum to 1, so "
+                "take the max and the sum over the last axis, axis=-1",
+                softmax(z.T).T,
+            ),
+            (
+                "the exponentials are not normalised: divide by their sum over the row",
+                shifted,
+            ),
+            (
+                "the shifted exponentials are divided by the sum of the unshifted ones, "
+                "np.exp(z).sum(...), which overflows: divide by the sum of the shifted ones",
+                shifted / unshifted_sum,
+            ),
+            (
+                "the rows are normalised together: divide by each row's own sum "
+                "(axis=-1, keepdims=True), not the sum of the whole array",
+                shifted / shifted.sum(),
+            ),
+        ],
+        reference="rnn_utils.scratch.softmax",
+    )
+    z3 = np.random.default_rng(6).normal(size=(2, 3, 5)) * 2.0  # (m, T_x, n_y)
+    mine3 = call(fn, z3, hint=SOFTMAX_HINT)
+    expect_close(
+        expect_shape(mine3, z3.shape, "softmax(z) on (2, 3, 5) logits", "z.shape"),
+        softmax(z3),
+        "softmax(z) on (2, 3, 5) logits, one distribution per (example, step)",
+        [
+            (
+                "the softmax runs over axis 1: it belongs to the last axis, axis=-1, "
+                "whatever the number of axes",
+                np.moveaxis(softmax(np.moveaxis(z3, 1, -1)), -1, 1),
+            ),
+        ],
+        reference="rnn_utils.scratch.softmax",
+    )
+    passed("your softmax matches rnn_utils.scratch.softmax, on logits near 900 too.")
+
+
+# --------------------------------------------------------------------------- Exercise 3
+
 
 def check_rnn_cell_forward(fn) -> None:
     """``fn(xt, a_prev, params)``: ``(a_next, yt_pred)`` of one step, as
@@ -152,7 +243,7 @@ def check_rnn_cell_forward(fn) -> None:
     passed("your a<t> and ŷ<t> match rnn_utils.scratch.rnn_cell_forward.")
 
 
-# --------------------------------------------------------------------------- Exercise 3
+# --------------------------------------------------------------------------- Exercise 4
 
 
 def check_compact_rnn_step(fn) -> None:
@@ -193,7 +284,7 @@ def check_compact_rnn_step(fn) -> None:
     passed("your compact step equals the two-matrix cell on a non-zero a<t-1>.")
 
 
-# --------------------------------------------------------------------------- Exercise 4
+# --------------------------------------------------------------------------- Exercise 5
 
 
 def _shifted_one_step(a: np.ndarray, a0: np.ndarray) -> np.ndarray:

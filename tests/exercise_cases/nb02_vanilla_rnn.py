@@ -36,6 +36,52 @@ def count_wya_from_x(n_x, n_a, n_y):
     return n_a * n_a + n_a * n_x + n_a + n_y * n_x + n_y
 
 
+# --------------------------------------------------------------------------- softmax
+
+
+def softmax_right(z):
+    z = np.asarray(z, dtype=float)
+    exps = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return exps / np.sum(exps, axis=-1, keepdims=True)
+
+
+def softmax_unshifted(z):
+    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
+
+
+def softmax_axis0(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_not_normalised(z):
+    return np.exp(z - z.max(axis=-1, keepdims=True))
+
+
+def softmax_unshifted_denominator(z):
+    return np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z).sum(axis=-1, keepdims=True)
+
+
+def softmax_axis1(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_whole_sum(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum()
+
+
+def softmax_keepdims_forgotten(z):
+    e = np.exp(z - z.max(axis=-1))
+    return e / e.sum(axis=-1)
+
+
 # --------------------------------------------------------------------------- rnn_cell_forward
 
 
@@ -203,6 +249,22 @@ CASES = [
             Planted("W_aa as n_a n_x", count_waa_as_wax, r"W_aa is counted as n_a·n_x"),
             Planted("W_ya as n_y n_x", count_wya_from_x, r"W_ya is counted as n_y·n_x"),
             Planted("a float", count_float, "a count is an int"),
+        ],
+    ),
+    Case(
+        checks.check_softmax,
+        softmax_right,
+        [
+            Planted("no max subtracted", softmax_unshifted, "np.exp overflows there"),
+            Planted("over axis 0", softmax_axis0, "softmax runs over axis 0"),
+            Planted("max of the whole array", softmax_global_max, "underflows to 0 and 0 / 0"),
+            Planted("not normalised", softmax_not_normalised, "not normalised"),
+            Planted("unshifted sum", softmax_unshifted_denominator, "sum of the unshifted ones"),
+            Planted("axis=1 hard-coded", softmax_axis1, r"\(2, 3, 5\).*runs over axis 1"),
+            Planted("sum of the whole array", softmax_whole_sum, "rows are normalised together"),
+            Planted(
+                "keepdims forgotten", softmax_keepdims_forgotten, "raised ValueError.*keepdims"
+            ),
         ],
     ),
     Case(
