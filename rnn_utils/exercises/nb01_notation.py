@@ -1,8 +1,10 @@
-"""Checks of notebook 01's exercises: one-hot vectors, array indices, padding, masked loss.
+"""Checks of notebook 01's exercises: one-hot vectors, array indices, padding, reading a padded
+batch back, masked loss.
 
 Each ``check_<name>(fn)`` calls the learner's ``fn`` on inputs of its own and compares the
 result with the course's implementation (:func:`rnn_utils.text.one_hot`,
-:func:`rnn_utils.text.pad_sequences`, :func:`rnn_utils.language_model.masked_nll_per_token`).
+:func:`rnn_utils.text.pad_sequences`, :meth:`rnn_utils.tech_ner.TechNER.tags_from_ids`,
+:func:`rnn_utils.language_model.masked_nll_per_token`).
 The sizes all differ (7 ids in a vocabulary of 9; 4 sentences padded to 6 steps; 3 examples of
 5 steps) so that a transposed array, a 1-based index or an inverted mask gives another answer,
 and the message says which mistake the answer looks like.
@@ -14,6 +16,7 @@ import numpy as np
 
 from rnn_utils.exercises import ExerciseError, call, expect_close, expect_shape, passed
 from rnn_utils.language_model import masked_nll_per_token
+from rnn_utils.tech_ner import TechNER
 from rnn_utils.text import one_hot, pad_sequences
 
 __all__ = [
@@ -21,6 +24,7 @@ __all__ = [
     "check_masked_token_loss",
     "check_one_hot_by_hand",
     "check_pad_and_mask",
+    "check_tags_from_ids",
 ]
 
 
@@ -175,6 +179,96 @@ def check_pad_and_mask(fn) -> None:
 
 
 # --------------------------------------------------------------------------- Exercise 4
+
+
+def _tag_lists(out, m: int, steps: int, n_real: int) -> list[list]:
+    """The learner's answer as m plain lists, or an ExerciseError saying what its form is."""
+    what = "tags_from_ids(tag_ids, mask)"
+    if isinstance(out, np.ndarray) and out.ndim == 1 and len(out) == n_real:
+        raise ExerciseError(
+            f"{what} returned one flat array of all {n_real} real tags: x[mask] flattens the "
+            "batch. Go row by row, one list per sentence"
+        )
+    if not isinstance(out, list | tuple):
+        raise ExerciseError(
+            f"{what} should return a list of m = {m} lists (the sentences have different "
+            f"lengths, so they cannot form one array), got {type(out).__name__}"
+        )
+    if len(out) == n_real and all(isinstance(tag, str) for tag in out):
+        raise ExerciseError(
+            f"{what} returned one flat list of all {n_real} real tags: return one list per "
+            "sentence (row)"
+        )
+    if len(out) != m:
+        more = (
+            ": one per time step (column); the sentences are the rows" if len(out) == steps else ""
+        )
+        raise ExerciseError(
+            f"{what} returned {len(out)} lists, expected one per sentence, m = {m}{more}"
+        )
+    rows = [list(row.tolist() if isinstance(row, np.ndarray) else row) for row in out]
+    for row in rows:
+        if any(isinstance(tag, int | np.integer) for tag in row):
+            raise ExerciseError(
+                f"{what} returned ids such as {row[0]!r}, not tag names: tag_names[k] is the "
+                "name of id k"
+            )
+        if not all(isinstance(tag, str) for tag in row):
+            raise ExerciseError(f"{what} should return lists of tag names (str), got {row!r}")
+    return rows
+
+
+def check_tags_from_ids(fn) -> None:
+    """``fn(tag_ids, mask)``: for each row of the (m, T) tag ids, the list of tag names of its
+    real tokens, as :meth:`rnn_utils.tech_ner.TechNER.tags_from_ids`."""
+    rng = np.random.default_rng(5)
+    lengths, steps = [5, 7, 3], 7  # one full row, and m != T
+    mask = _right_padded_mask(lengths, steps)
+    tag_ids = np.where(mask, rng.integers(1, 6, size=mask.shape), 0)  # real tags never <pad>
+    names = np.array(TechNER.tag_vocabulary().symbols)
+    out = call(fn, tag_ids, mask, hint="Row i keeps tag_ids[i][mask[i]]; tag_names[k] names id k")
+    mine = _tag_lists(out, len(lengths), steps, int(mask.sum()))
+    expected = TechNER.tags_from_ids(tag_ids, mask)
+    if mine == expected:
+        passed("your tag lists match TechNER.tags_from_ids: the real tokens only, in order.")
+        return
+    rows = list(zip(tag_ids, mask, strict=True))
+    mistakes = [
+        (
+            "the mask is ignored: the padded slots come back as '<pad>'",
+            [names[row].tolist() for row, _ in rows],
+        ),
+        (
+            "the mask is inverted: you kept the padded slots instead of the real tokens",
+            [names[row[~keep]].tolist() for row, keep in rows],
+        ),
+        (
+            "the names are read one place off (tag_names[k - 1]): id k is tag_names[k]",
+            [names[row[keep] - 1].tolist() for row, keep in rows],
+        ),
+        (
+            "each sentence keeps one slot too many (its first pad)",
+            [names[row[: n + 1]].tolist() for (row, _), n in zip(rows, lengths, strict=True)],
+        ),
+        (
+            "each sentence loses its last token",
+            [names[row[: n - 1]].tolist() for (row, _), n in zip(rows, lengths, strict=True)],
+        ),
+    ]
+    for description, wrong in mistakes:
+        if mine == wrong:
+            raise ExerciseError(
+                f"tags_from_ids(tag_ids, mask) differs from TechNER.tags_from_ids and matches "
+                f"what you get when {description}"
+            )
+    i = next(i for i, (a, b) in enumerate(zip(mine, expected, strict=True)) if a != b)
+    raise ExerciseError(
+        f"tags_from_ids(tag_ids, mask) differs from TechNER.tags_from_ids in sentence {i}: "
+        f"got {mine[i]}, expected {expected[i]}"
+    )
+
+
+# --------------------------------------------------------------------------- Exercise 5
 
 
 def check_masked_token_loss(fn) -> None:

@@ -6,6 +6,7 @@ import numpy as np
 
 from exercise_cases import Case, Planted
 from rnn_utils.exercises import nb01_notation as checks
+from rnn_utils.tech_ner import TechNER
 
 # --------------------------------------------------------------------------- one_hot_by_hand
 
@@ -141,6 +142,53 @@ def pad_only_ids(sequences, pad_id=0):
     return pad_right(sequences, pad_id)[0]
 
 
+# --------------------------------------------------------------------------- tags_from_ids
+
+TAG_NAMES = TechNER.tag_vocabulary().symbols
+
+
+def tags_right(tag_ids, mask):
+    sentences = []
+    for row, keep in zip(tag_ids, mask, strict=True):
+        sentences.append([TAG_NAMES[k] for k, real in zip(row, keep, strict=True) if real])
+    return sentences
+
+
+def tags_mask_ignored(tag_ids, mask):
+    return [[TAG_NAMES[k] for k in row] for row in tag_ids]
+
+
+def tags_mask_inverted(tag_ids, mask):
+    return [[TAG_NAMES[k] for k in row[~keep]] for row, keep in zip(tag_ids, mask, strict=True)]
+
+
+def tags_one_based(tag_ids, mask):
+    return [[TAG_NAMES[k - 1] for k in row[keep]] for row, keep in zip(tag_ids, mask, strict=True)]
+
+
+def tags_ids_kept(tag_ids, mask):
+    return [row[keep].tolist() for row, keep in zip(tag_ids, mask, strict=True)]
+
+
+def tags_flat(tag_ids, mask):
+    return np.array(TAG_NAMES)[tag_ids][mask]
+
+
+def tags_by_column(tag_ids, mask):
+    return [[TAG_NAMES[k] for k in col[keep]] for col, keep in zip(tag_ids.T, mask.T, strict=True)]
+
+
+def tags_last_dropped(tag_ids, mask):
+    return [
+        [TAG_NAMES[k] for k in row[: keep.sum() - 1]]
+        for row, keep in zip(tag_ids, mask, strict=True)
+    ]
+
+
+def tags_as_array(tag_ids, mask):
+    return np.where(mask, np.array(TAG_NAMES)[tag_ids], "")
+
+
 # --------------------------------------------------------------------------- masked_token_loss
 
 
@@ -217,6 +265,20 @@ CASES = [
             Planted("mask one too long", pad_mask_one_too_many, "one slot too many"),
             Planted("T one too long", pad_one_longer, r"ids should have shape .*\(4, 6\), got"),
             Planted("no mask returned", pad_only_ids, r"should return the pair \(ids, mask\)"),
+        ],
+    ),
+    Case(
+        checks.check_tags_from_ids,
+        tags_right,
+        [
+            Planted("mask ignored", tags_mask_ignored, "padded slots come back as '<pad>'"),
+            Planted("mask inverted", tags_mask_inverted, "the mask is inverted"),
+            Planted("tag_names[k - 1]", tags_one_based, "one place off"),
+            Planted("ids, not names", tags_ids_kept, "returned ids such as"),
+            Planted("flat x[mask]", tags_flat, "one flat array of all 15 real tags"),
+            Planted("columns for rows", tags_by_column, "7 lists, .* one per time step"),
+            Planted("last token lost", tags_last_dropped, "loses its last token"),
+            Planted("a padded array", tags_as_array, "list of m = 3 lists .* got ndarray"),
         ],
     ),
     Case(
