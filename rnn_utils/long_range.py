@@ -155,13 +155,14 @@ def train_adding(
     together with ``adding_problem(eval_every * batch_size, T, seed=1_000_003 * (seed + 1) + k)``
     for chunk k. The held-out set is ``adding_problem(n_heldout, T, HELDOUT_SEED)``, the same for
     every model and seed. The model is compiled here (MSE loss, ``Adam(lr, clipnorm=clipnorm)``,
-    which rescales the whole gradient when its norm exceeds ``clipnorm``).
+    which rescales each weight's gradient whose own norm exceeds ``clipnorm``; Keras's
+    ``global_clipnorm`` would rescale them all together).
 
     Args:
         model: a Keras model mapping (batch, T, 2) to (batch, 1), e.g. from :func:`adding_model`.
         T: sequence length. steps: number of updates, a multiple of ``eval_every``.
         batch_size: sequences per update. lr: Adam's learning rate.
-        clipnorm: global-norm clipping threshold, or None for none.
+        clipnorm: per-weight norm clipping threshold (Keras's ``clipnorm``), or None for none.
         seed: seeds the training batches and Keras's random state.
         eval_every: updates between two held-out evaluations.
         n_heldout: size of the held-out set.

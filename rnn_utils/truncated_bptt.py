@@ -148,7 +148,8 @@ def train_truncated(model, x_ids, y_ids, chunk_len, epochs, lr=5e-3, carry=True,
         chunk_len: steps per chunk; L must be a multiple of it.
         epochs: passes over the stream. lr: Adam's learning rate.
         carry: carry the state across chunk borders (True) or reset it (False).
-        clipnorm: optional global-norm clipping threshold.
+        clipnorm: optional per-weight norm clipping threshold (Keras's ``clipnorm``: each
+            weight's gradient is rescaled by its own norm).
 
     Returns:
         List of the mean training loss (nats per token) of each epoch.

@@ -55,8 +55,9 @@ def _describe(value) -> str:
         return f"array{tuple(shape)}"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple) and len(value) > 4:
-        return f"{type(value).__name__} of {len(value)}"
+    if isinstance(value, list | tuple):
+        inner = ", ".join(_describe(v) for v in value[:4]) + (", ..." if len(value) > 4 else "")
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
     return repr(value)
 
 

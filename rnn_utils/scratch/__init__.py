@@ -62,7 +62,7 @@ from rnn_utils.scratch.deep import (
     deep_to_keras_weights,
     init_deep_params,
 )
-from rnn_utils.scratch.gradcheck import clip_gradients, gradient_check
+from rnn_utils.scratch.gradcheck import clip_gradients, clip_gradients_by_norm, gradient_check
 from rnn_utils.scratch.gru import gru_cell_backward, gru_cell_forward
 from rnn_utils.scratch.keras_weights import from_keras_weights, to_keras_weights
 from rnn_utils.scratch.lstm import lstm_cell_backward, lstm_cell_forward
@@ -85,6 +85,7 @@ __all__ = [
     "CELL_KEYS",
     "OUTPUT_KEYS",
     "clip_gradients",
+    "clip_gradients_by_norm",
     "from_keras_weights",
     "gradient_check",
     "gru_cell_backward",

@@ -173,7 +173,8 @@ def deep_forward(kind, x, params, residual=False, mask=None):
         residual: add a layer's input to the output it passes up when their sizes match
             (o^[l] = a^[l] + o^[l-1]; the recurrence keeps a^[l]).
         mask: optional 0/1 array (m, T_x), 1 at real steps; padded steps carry every state over
-            and output 0, in both directions (as Keras's masking does).
+            and output 0, in both directions (as Keras's layers do inside ``Bidirectional`` or
+            with ``zero_output_for_mask=True``; on their own they repeat the carried state).
 
     Returns:
         ``(activations, y_hat)``: a list of the L sequences each layer passes up (a^[l], or
