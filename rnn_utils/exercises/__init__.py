@@ -109,7 +109,7 @@ def expect_close(
                 f"{what} differs from {reference} (max |difference| {gap:.3g}) and matches "
                 f"what you get when {description}"
             )
-    where = np.unravel_index(int(np.argmax(np.abs(mine - expected))), mine.shape)
+    where = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(mine - expected)), mine.shape))
     message = f"{what} differs from {reference}: max |difference| {gap:.3g} at index {where}"
     if mistakes:
         message += ". Things to check: " + "; ".join(d for d, _ in mistakes)

@@ -36,7 +36,8 @@ class Case:
 
     @property
     def name(self) -> str:
-        return self.check.__name__
+        """The test id: the check's module (the notebook) and its name."""
+        return f"{self.check.__module__.rsplit('.', 1)[-1]}-{self.check.__name__}"
 
 
 def notebook_modules() -> dict[str, object]:
