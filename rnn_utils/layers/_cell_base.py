@@ -52,6 +52,24 @@ def named_arguments(frame_locals):
     return {k: v for k, v in frame_locals.items() if k not in ("self", "kwargs", "__class__")}
 
 
+def activate(activation, x):
+    """``activation(x)`` in the dtype of ``x`` (``x`` itself when ``activation`` is None).
+
+    Keras's ``tanh`` on the JAX backend (with float64 enabled) computes a float64 input in
+    float32 (its promotion of Python floats), while ``sigmoid`` keeps float64; a float64 cell
+    must stay float64 to the last digit, so there tanh(x) is taken as 2·σ(2x) − 1. The check
+    is in Python: nothing changes in the graph when the dtypes already agree (TensorFlow).
+    """
+    if activation is None:
+        return x
+    y = activation(x)
+    if keras.backend.standardize_dtype(y.dtype) == keras.backend.standardize_dtype(x.dtype):
+        return y
+    if activation is keras.activations.tanh:
+        return 2.0 * ops.sigmoid(2.0 * x) - 1.0
+    return ops.cast(y, x.dtype)
+
+
 class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
     """Shared plumbing: arguments, weights, dropout masks, config. Subclasses define the math."""
 

@@ -7,7 +7,7 @@ Taught in notebook 04. Keras's ``z`` gate keeps the OLD state, so the seed's upd
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import GatedCell, named_arguments
+from rnn_utils.layers._cell_base import GatedCell, activate, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -92,15 +92,15 @@ class GRUCell(GatedCell):
             inner = ops.matmul(a_in, kernel)  # one fused matmul for z, r, h
             if self.use_bias:
                 inner = inner + w["bias"][1]
-            z = self.recurrent_activation(x_z + inner[:, :n])
-            r = self.recurrent_activation(x_r + inner[:, n : 2 * n])
+            z = activate(self.recurrent_activation, x_z + inner[:, :n])
+            r = activate(self.recurrent_activation, x_r + inner[:, n : 2 * n])
             h_pre = x_h + r * inner[:, 2 * n :]
         else:
             inner = ops.matmul(a_in, kernel[:, : 2 * n])
-            z = self.recurrent_activation(x_z + inner[:, :n])
-            r = self.recurrent_activation(x_r + inner[:, n:])
+            z = activate(self.recurrent_activation, x_z + inner[:, :n])
+            r = activate(self.recurrent_activation, x_r + inner[:, n:])
             h_pre = x_h + ops.matmul(r * a_in, kernel[:, 2 * n :])
-        c_tilde = self.activation(h_pre) if self.activation is not None else h_pre
+        c_tilde = activate(self.activation, h_pre)
         a = z * a_prev + (1.0 - z) * c_tilde
         if with_gates:
             gates = {"z": z, "gamma_u": 1.0 - z, "gamma_r": r, "c_tilde": c_tilde, "a": a}

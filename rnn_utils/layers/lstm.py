@@ -6,7 +6,7 @@ Taught in notebook 05. Keras's kernel blocks i, f, c, o are the seed's Γ_u, Γ_
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import GatedCell, named_arguments
+from rnn_utils.layers._cell_base import GatedCell, activate, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -117,14 +117,14 @@ class LSTMCell(GatedCell):
         if self.peephole:
             z_i = z_i + w["peephole_input"] * c_prev
             z_f = z_f + w["peephole_forget"] * c_prev
-        gamma_u = self.recurrent_activation(z_i)
-        gamma_f = self.recurrent_activation(z_f)
-        c_tilde = self.activation(z_c) if self.activation is not None else z_c
+        gamma_u = activate(self.recurrent_activation, z_i)
+        gamma_f = activate(self.recurrent_activation, z_f)
+        c_tilde = activate(self.activation, z_c)
         c = gamma_f * c_prev + gamma_u * c_tilde
         if self.peephole:
             z_o = z_o + w["peephole_output"] * c
-        gamma_o = self.recurrent_activation(z_o)
-        a = gamma_o * (self.activation(c) if self.activation is not None else c)
+        gamma_o = activate(self.recurrent_activation, z_o)
+        a = gamma_o * activate(self.activation, c)
         if with_gates:
             gates = {"gamma_u": gamma_u, "gamma_f": gamma_f, "gamma_o": gamma_o,
                      "c_tilde": c_tilde, "c": c, "a": a}  # fmt: skip

@@ -7,7 +7,7 @@ notation: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a). The NumPy twin, in seed notat
 
 from keras import ops
 
-from rnn_utils.layers._cell_base import RecurrentCell, named_arguments
+from rnn_utils.layers._cell_base import RecurrentCell, activate, named_arguments
 from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
@@ -55,8 +55,7 @@ class SimpleRNNCell(RecurrentCell):
     def recurrent_step(self, x_proj, states, weights=None, with_gates=False):
         w = weights or self.step_weights()
         a = x_proj + ops.matmul(self.recurrent_input(states[0], w), w["recurrent_kernel"])
-        if self.activation is not None:
-            a = self.activation(a)
+        a = activate(self.activation, a)
         if with_gates:
             return a, [a], {"a": a}
         return a, [a]
