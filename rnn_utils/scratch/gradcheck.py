@@ -10,6 +10,15 @@ from collections.abc import Mapping
 import numpy as np
 
 
+def _check_clip_arguments(grads, threshold, name):
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number):
+        raise TypeError(f"{name} must be a positive number, got {threshold!r}")
+    if not threshold > 0:
+        raise ValueError(f"{name} must be positive, got {threshold!r}")
+
+
 def clip_gradients(grads, max_value):
     """Clip every gradient element-wise to [−max_value, max_value] (against exploding gradients).
 
@@ -24,12 +33,7 @@ def clip_gradients(grads, max_value):
         >>> clip_gradients({"Waa": np.array([[-7.0, 0.5]])}, 5.0)["Waa"]
         array([[-5. ,  0.5]])
     """
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    if isinstance(max_value, bool) or not isinstance(max_value, int | float | np.number):
-        raise TypeError(f"max_value must be a positive number, got {max_value!r}")
-    if not max_value > 0:
-        raise ValueError(f"max_value must be positive, got {max_value!r}")
+    _check_clip_arguments(grads, max_value, "max_value")
     return {key: np.clip(np.asarray(g), -max_value, max_value) for key, g in grads.items()}
 
 
@@ -54,12 +58,7 @@ def clip_gradients_by_norm(grads, max_norm):
         >>> clip_gradients_by_norm(grads, 1.0)["Waa"]
         array([[0.6, 0. ]])
     """
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float | np.number):
-        raise TypeError(f"max_norm must be a positive number, got {max_norm!r}")
-    if not max_norm > 0:
-        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    _check_clip_arguments(grads, max_norm, "max_norm")
     arrays = {key: np.array(g, dtype=np.float64) for key, g in grads.items()}
     norm = np.sqrt(sum(np.sum(g**2) for g in arrays.values()))
     scale = max_norm / norm if norm > max_norm else 1.0
