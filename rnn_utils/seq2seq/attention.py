@@ -23,6 +23,7 @@ and ``keras.layers.Attention(score_mode="dot")`` compute; the tests assert it.
 import keras
 from keras import ops
 
+from rnn_utils.layers._cell_base import activate
 from rnn_utils.layers._layer_base import SERIALIZABLE
 
 __all__ = ["AdditiveAttention", "LuongAttention", "masked_softmax"]
@@ -138,7 +139,8 @@ class AdditiveAttention(_Attention):
         """e (batch, T_q, T_v) for queries (batch, T_q, d_s) and values (batch, T_v, d_a)."""
         q = ops.expand_dims(ops.matmul(query, self.query_kernel), 2)  # (batch, T_q, 1, units)
         k = ops.expand_dims(ops.matmul(values, self.key_kernel), 1)  # (batch, 1, T_v, units)
-        return ops.sum(self.v * ops.tanh(q + k), axis=-1)
+        # activate: float64 stays float64 on JAX too (see rnn_utils.layers._cell_base)
+        return ops.sum(self.v * activate(keras.activations.tanh, q + k), axis=-1)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units}
