@@ -347,6 +347,7 @@ class _PinnedBlock:
     def __call__(self, w):
         from keras import ops
 
+        w = ops.convert_to_tensor(w)  # Keras passes the variable itself (jnp.where refuses one)
         cols = ops.arange(w.shape[-1])
         inside = (cols >= self.block * self.units) & (cols < (self.block + 1) * self.units)
         kept = ops.where(inside, ops.zeros_like(w), w)

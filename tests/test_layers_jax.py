@@ -46,14 +46,57 @@ print("float64 ok")
 """
 
 
-@pytest.mark.skipif(
+needs_jax = pytest.mark.skipif(
     importlib.util.find_spec("jax") is None, reason="jax is not installed: `pip install jax`"
 )
-def test_float64_layers_stay_float64_on_jax():
-    """Keras's tanh returns float32 for float64 input on JAX; our cells keep float64 (1e-12)."""
+
+
+def _run_on_jax(script, done):
     env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run(
-        [sys.executable, "-c", FLOAT64_SCRIPT], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    assert "float64 ok" in result.stdout
+    assert done in result.stdout
+
+
+@needs_jax
+def test_float64_layers_stay_float64_on_jax():
+    """Keras's tanh returns float32 for float64 input on JAX; our cells keep float64 (1e-12)."""
+    _run_on_jax(FLOAT64_SCRIPT, "float64 ok")
+
+
+STATEFUL_SCRIPT = """
+import keras
+import numpy as np
+from rnn_utils.layers import GRU, LSTM, SimpleRNN
+x = np.random.default_rng(0).normal(size=(2, 12, 3)).astype("float32")
+for cls in (SimpleRNN, GRU, LSTM):
+    def model(stateful):
+        inputs = keras.Input(batch_shape=(2, None, 3))
+        layer = cls(4, return_sequences=True, return_state=True, stateful=stateful, seed=0)
+        outputs = layer(inputs)
+        return keras.Model(inputs, [outputs[0], outputs[1]]), layer
+    (carried, layer), (whole, _) = model(True), model(False)
+    whole.set_weights(carried.get_weights())
+    assert len(layer.weights) == len(whole.layers[1].weights)  # the states are not weights
+    # predict_on_batch, chunk by chunk, carries the state: the same outputs as one whole pass
+    chunks = [carried.predict_on_batch(x[:, i : i + 4])[0] for i in (0, 4, 8)]
+    gap = np.abs(np.concatenate(chunks, axis=1) - whole.predict_on_batch(x)[0]).max()
+    assert gap < 1e-5, (cls.__name__, "predict", gap)
+    # train_on_batch leaves the state its forward pass reached (with the weights before the update)
+    layer.reset_state()
+    expected = whole.predict_on_batch(x[:, :4])[1]
+    carried.compile(optimizer=keras.optimizers.SGD(0.1), loss=["mse", None])
+    carried.train_on_batch(x[:, :4], [np.zeros((2, 4, 4)), np.zeros((2, 4))])
+    gap = np.abs(keras.ops.convert_to_numpy(layer.states[0]) - expected).max()
+    assert gap < 1e-5, (cls.__name__, "train", gap)
+print("stateful ok")
+"""
+
+
+@needs_jax
+def test_stateful_layers_carry_their_state_through_keras_jax_trainer():
+    """Keras's JAX trainer calls the model statelessly: the carried states must be among the
+    model's non-trainable variables to survive from one batch to the next."""
+    _run_on_jax(STATEFUL_SCRIPT, "stateful ok")

@@ -73,6 +73,20 @@ class SequenceLayer(keras.layers.Layer):
         )
 
     @property
+    def variables(self):
+        """The layer's variables, with the carried states of a stateful layer (not weights).
+
+        Keras's trainers on JAX call the model statelessly, passing in and taking back
+        ``model.non_trainable_variables`` (which derives from this list): listed here, the
+        carried states go from one batch to the next in ``fit``, ``train_on_batch`` and
+        ``predict_on_batch``. Keras's own RNN layers leave them out, so their state is not
+        carried there. They stay out of ``weights``: not saved, not in ``get_weights()``.
+        """
+        tracked = super().variables
+        seen = {id(v) for v in tracked}
+        return tracked + [v for v in getattr(self, "states", None) or [] if id(v) not in seen]
+
+    @property
     def state_count(self):
         return len(self.cell.state_size) if isinstance(self.cell.state_size, list) else 1
 

@@ -53,18 +53,26 @@ def _sampling_loop_evidence():
 
 
 def _nan_cause_evidence():
-    """Same ReLU RNN, same data, same SGD: NaN without clipping, finite with clipped gradients."""
+    """Same ReLU RNN, same data, same SGD: NaN without clipping, finite with clipped gradients.
+
+    Not every start blows up within 20 steps (which do depends on the backend's initial
+    weights): the first of four weight seeds whose plain run ends in NaN is the evidence.
+    """
     import rnn_utils  # noqa: F401  (quiet TensorFlow before it loads)
     from rnn_utils.language_model import keras_sgd_run, relu_rnn_model
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(8, 10, 4)), rng.integers(0, 4, size=(8, 10))
-    plain = keras_sgd_run(relu_rnn_model(4, 8, 4, radius=3.0, T=10), x, y, lr=1.0, steps=20)
-    clipped = keras_sgd_run(
-        relu_rnn_model(4, 8, 4, radius=3.0, T=10), x, y, lr=1.0, steps=20, clip=0.1
-    )
-    if plain.first_nonfinite_step is not None and clipped.first_nonfinite_step is None:
-        return "b"  # only the gradient's size changed, and the NaN disappeared
+    for seed in range(4):
+        model = relu_rnn_model(4, 8, 4, radius=3.0, T=10, seed=seed)
+        plain = keras_sgd_run(model, x, y, lr=1.0, steps=20)
+        if plain.first_nonfinite_step is None:
+            continue
+        model = relu_rnn_model(4, 8, 4, radius=3.0, T=10, seed=seed)
+        clipped = keras_sgd_run(model, x, y, lr=1.0, steps=20, clip=0.1)
+        if clipped.first_nonfinite_step is None:
+            return "b"  # only the gradient's size changed, and the NaN disappeared
+        return "a"
     return "a"
 
 
