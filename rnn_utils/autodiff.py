@@ -10,6 +10,8 @@ has to know which backend it runs on.
 - :func:`value_and_weight_gradients` differentiates a loss that reads Keras variables (a
   model's weights), through :class:`keras.StatelessScope`: the variables are read as the values
   being differentiated, so the same code serves the three backends.
+- :func:`weight_gradients_fn` is the same as a function to call at every step of a training
+  loop: on JAX it is compiled once (eager JAX compiles a loop's primitives anew on every call).
 
 Both return NumPy arrays.
 """
@@ -22,7 +24,7 @@ import numpy as np
 
 from rnn_utils import import_keras_quietly
 
-__all__ = ["value_and_gradients", "value_and_weight_gradients"]
+__all__ = ["value_and_gradients", "value_and_weight_gradients", "weight_gradients_fn"]
 
 
 def value_and_gradients(fn: Callable, *inputs) -> tuple[float, list[np.ndarray]]:
@@ -85,6 +87,32 @@ def value_and_weight_gradients(
     >>> loss, dkernel.ravel().tolist()
     (3.0, [1.0, 2.0])
     """
+    return _weight_gradients(loss_fn, variables, compile_on_jax=False)()
+
+
+def weight_gradients_fn(loss_fn: Callable[[], object], variables: Sequence) -> Callable:
+    """:func:`value_and_weight_gradients` as a function to call again and again: each call
+    returns ``(loss, gradients)`` at the variables' current values (after the updates a
+    training loop assigns). On JAX it is traced and compiled on the first call and reused (notebook
+    03's SGD cells ran 10 to 20 times faster than differentiating eagerly at every step);
+    so ``loss_fn`` may read only ``variables`` and constants: any other state (a stateful
+    layer's carried state, say) is read once, when it is traced. TensorFlow and PyTorch run
+    eagerly, as :func:`value_and_weight_gradients` does.
+
+    Example:
+    >>> import keras
+    >>> dense = keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")
+    >>> x = np.array([[1.0, 2.0]], "float32")
+    >>> _ = dense(x)
+    >>> loss_and_grads = weight_gradients_fn(lambda: keras.ops.sum(dense(x)), dense.weights)
+    >>> _ = dense.kernel.assign(2 * np.ones((2, 1)))
+    >>> float(loss_and_grads()[0])
+    6.0
+    """
+    return _weight_gradients(loss_fn, variables, compile_on_jax=True)
+
+
+def _weight_gradients(loss_fn, variables, compile_on_jax):
     keras = import_keras_quietly()
     variables = list(variables)
 
@@ -92,8 +120,20 @@ def value_and_weight_gradients(
         with keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True))):
             return loss_fn()
 
-    values = [keras.ops.convert_to_numpy(v.value) for v in variables]
-    return value_and_gradients(of_values, *values)
+    if compile_on_jax and keras.backend.backend() == "jax":
+        import jax
+
+        argnums = tuple(range(len(variables)))
+        compiled = jax.jit(jax.value_and_grad(of_values, argnums=argnums))
+
+        def at_current_values():
+            value, grads = compiled(*[v.value for v in variables])
+            return float(value), [np.asarray(g) for g in grads]
+
+        return at_current_values
+    return lambda: value_and_gradients(
+        of_values, *[keras.ops.convert_to_numpy(v.value) for v in variables]
+    )
 
 
 def _tensorflow(fn, arrays):

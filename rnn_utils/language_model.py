@@ -324,9 +324,9 @@ def keras_sgd_run(
     The loss is the sparse categorical cross-entropy of the model's logits per token: averaged
     over the real steps (mask = 1) when ``mask`` is given — the quantity
     :func:`masked_nll_per_token` computes for the softmax of the same logits — and over every
-    step otherwise. Gradients come from :func:`rnn_utils.autodiff.value_and_weight_gradients`
-    (any Keras backend) and, when ``clip`` is given, are clipped element-wise by
-    :func:`rnn_utils.scratch.clip_gradients` before the update θ ← θ − lr · g.
+    step otherwise. Gradients come from :func:`rnn_utils.autodiff.weight_gradients_fn` (any
+    Keras backend; compiled once on JAX) and, when ``clip`` is given, are clipped element-wise
+    by :func:`rnn_utils.scratch.clip_gradients` before the update θ ← θ − lr · g.
 
     Args:
         model: a built Keras model mapping x (m, T, n_x) to logits (m, T, n_y).
@@ -341,7 +341,7 @@ def keras_sgd_run(
     """
     import keras
 
-    from rnn_utils.autodiff import value_and_weight_gradients
+    from rnn_utils.autodiff import weight_gradients_fn
 
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
@@ -366,10 +366,11 @@ def keras_sgd_run(
         n_tokens = float(weight.sum())
     variables = model.trainable_variables
     run = TrainingRun(params={})
+    loss_and_gradients = weight_gradients_fn(
+        lambda: loss_fn(y, model(x), sample_weight=weight) / n_tokens, variables
+    )
     for step in range(steps):
-        loss, gradients = value_and_weight_gradients(
-            lambda: loss_fn(y, model(x), sample_weight=weight) / n_tokens, variables
-        )
+        loss, gradients = loss_and_gradients()
         run.losses.append(loss)
         if not np.isfinite(run.losses[-1]):
             run.first_nonfinite_step = step

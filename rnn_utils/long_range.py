@@ -271,13 +271,13 @@ def keras_state_gradient_norms(layer, x, wrt="a"):
     m, T = x.shape[:2]
     repeated = np.repeat(x, n, axis=0)  # row i * n + k: example i, output unit k
     select = np.tile(np.eye(n, dtype=x.dtype), (m, 1))
-    projected = ops.unstack(cell.project_inputs(repeated), axis=1)
+    projected = cell.project_inputs(repeated)  # sliced inside target: compiled with it on JAX
     weights = cell.step_weights()
 
     def target(*probes):
         states = cell.get_initial_state(m * n)
         for t in range(T):
-            _, states = cell.recurrent_step(projected[t], states, weights)
+            _, states = cell.recurrent_step(projected[:, t], states, weights)
             states = list(states)
             states[index] = states[index] + probes[t]
         return ops.sum(states[index] * select)

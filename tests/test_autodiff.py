@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_utils.autodiff import value_and_gradients, value_and_weight_gradients
+from rnn_utils.autodiff import value_and_gradients, value_and_weight_gradients, weight_gradients_fn
 from rnn_utils.layers import LSTM
 
 
@@ -45,6 +45,39 @@ def test_weight_gradients_match_central_differences_and_leave_the_weights_alone(
     assert grads[-1].item() == pytest.approx(expected, rel=1e-5)
     assert [g.shape for g in grads] == [tuple(v.shape) for v in model.trainable_variables]
     assert bias.path.endswith("bias")
+
+
+# Run here on TensorFlow and in the JAX subprocess below (where the function is compiled once).
+REUSED_FN_CHECK = """
+rng = np.random.default_rng(1)
+model = keras.Sequential([keras.Input((4, 3)), LSTM(5), keras.layers.Dense(2)])
+x = rng.normal(size=(6, 4, 3)).astype("float32")
+loss = lambda: keras.ops.mean(model(x) ** 2)
+loss_and_grads = weight_gradients_fn(loss, model.trainable_variables)
+values = []
+for step in range(3):  # each call differentiates at the weights the last update assigned
+    value, grads = loss_and_grads()
+    expected_value, expected = value_and_weight_gradients(loss, model.trainable_variables)
+    assert abs(value - expected_value) < 1e-6 * max(1.0, expected_value), (value, expected_value)
+    for g, e in zip(grads, expected, strict=True):
+        assert np.abs(g - e).max() < 1e-5, np.abs(g - e).max()
+    for v, g in zip(model.trainable_variables, grads, strict=True):
+        v.assign(keras.ops.convert_to_numpy(v.value) - 0.1 * g)
+    values.append(value)
+assert values[0] > values[1] > values[2], values  # gradient descent: the weights moved
+"""
+
+
+def test_the_reusable_gradient_function_follows_the_weights():
+    namespace = {"np": np, "keras": keras, "LSTM": LSTM}
+    exec(
+        REUSED_FN_CHECK,
+        namespace
+        | {
+            "weight_gradients_fn": weight_gradients_fn,
+            "value_and_weight_gradients": value_and_weight_gradients,
+        },
+    )
 
 
 def test_a_stateful_layer_carries_its_state_inside_but_keeps_its_stored_state():
@@ -84,7 +117,10 @@ def test_the_same_gradients_on_jax():
         "# JAX computes in float32 here: 1 - tanh^2 near saturation keeps ~4 digits\n"
         "assert np.allclose(da, np.outer(s, b), rtol=1e-3)\n"
         "assert np.allclose(db, a.T @ s, rtol=1e-3)\n"
-        "import doctest, rnn_utils.autodiff as m\n"
+        "from rnn_utils.autodiff import value_and_weight_gradients, weight_gradients_fn\n"
+        "from rnn_utils.layers import LSTM\n"
+        + REUSED_FN_CHECK
+        + "import doctest, rnn_utils.autodiff as m\n"
         "assert doctest.testmod(m).failed == 0\n"
         "print('backend', keras.backend.backend())\n"
     )
