@@ -185,9 +185,25 @@ class SequenceLayer(keras.layers.Layer):
         self.cell.reset_recurrent_dropout_mask()
         # The hand-written BPTT has no recurrent mask: with one, autodiff runs the backward pass.
         fused = training and RECURRENT_MASK not in weights
+        cell = self.cell
+        if keras.backend.backend() == "jax":
+            # Each step projects its own input inside the loop: XLA on CPU ran a recurrence up
+            # to twice as fast as reading a precomputed projection of every step (see
+            # benchmarks/README.md). Elsewhere one matmul projects all steps at once (the
+            # hand-written BPTT on TensorFlow is built on it).
+            def step(x_t, states):
+                return cell.recurrent_step(cell.project_inputs(x_t), states, weights)
+
+            loop_inputs = inputs
+        else:
+
+            def step(x_t, states):
+                return cell.recurrent_step(x_t, states, weights)
+
+            loop_inputs = cell.project_inputs(inputs)
         last, sequence, final_states = run_recurrence(
-            lambda x_t, states: self.cell.recurrent_step(x_t, states, weights),
-            self.cell.project_inputs(inputs),
+            step,
+            loop_inputs,
             states,
             mask=mask,
             go_backwards=self.go_backwards,

@@ -3,7 +3,8 @@
 Private: the notebooks import :mod:`rnn_utils.layers`. Two loops live here:
 
 - :func:`run_recurrence` drives a cell over time with ``keras.ops.scan`` after the caller has
-  projected the inputs of ALL time steps with one matmul. It reproduces Keras's RNN semantics: a
+  projected the inputs of ALL time steps with one matmul (on JAX each step projects its own
+  input, which XLA runs faster there). It reproduces Keras's RNN semantics: a
   masked step carries every state over unchanged; the output at a masked step is the previous
   output (zeros before the first valid step), or zeros with ``zero_output_for_mask=True`` (what
   ``Bidirectional`` uses with sequences); ``go_backwards=True`` reads the sequence from the end
@@ -38,7 +39,8 @@ def run_recurrence(
     Args:
         step: ``step(x_t, states) -> (output, new_states)``; the output must be
             ``new_states[0]`` (true for SimpleRNN, GRU and LSTM: the output is a<t>).
-        x_proj: projected inputs, (batch, T, width).
+        x_proj: what ``step`` reads at each step, (batch, T, width): the projected inputs
+            (the raw inputs on JAX, where the step projects its own; see ``SequenceLayer.call``).
         initial_states: list of (batch, n) tensors.
         mask: optional (batch, T) boolean tensor, True = valid step.
         go_backwards: process from the last step to the first, outputs in that order.
