@@ -43,7 +43,7 @@ test: $(STAMP) lint  ## unit tests + strict nbval over every notebook (the READM
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-portability: $(STAMP) test-floors  ## the course on other kernels and another seed, and at the version floors (slow; CI runs it after make test)
-	$(PY) -m pytest -n $(TEST_WORKERS) -m portability tests/test_portability.py
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m portability tests/test_portability.py
 
 test-floors:  ## the unit tests at the lowest versions pyproject.toml allows (own venv: .venv-floors)
 	bash scripts/test_floors.sh

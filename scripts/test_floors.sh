@@ -2,6 +2,7 @@
 # make test-floors: the package's unit tests at exactly the lowest versions pyproject.toml allows
 # (every ">=" of its runtime dependencies turned into "=="), in a venv of their own, so that the
 # declared floors are tested floors. The notebooks' stored outputs come from constraints.txt.
+# --install-only: set up the venv and stop (.ci/run installs it while make test runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENV_DIR=${FLOORS_ENV:-.venv-floors}
@@ -25,6 +26,9 @@ if [[ ! -f "$STAMP" || "$(cat "$STAMP")" != "$pins $tools" ]]; then
     2>&1 | grep -v "^WARNING: Location" || true
   "$ENV_DIR/bin/python" -m pip install --quiet --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
   echo "$pins $tools" > "$STAMP"
+fi
+if [[ "${1:-}" == "--install-only" ]]; then
+  exit 0
 fi
 "$ENV_DIR/bin/python" -c "import keras, tensorflow, numpy; print('floors:', 'keras', keras.__version__, '| tensorflow', tensorflow.__version__, '| numpy', numpy.__version__)"
 # the unit tests that exercise the Keras and TensorFlow APIs the course relies on: the layers
