@@ -135,13 +135,11 @@ def main():
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # for on_jax
     args = parser.parse_args()
     repeats = args.repeats or (3 if args.quick else 7)
-    ratios = {keras.backend.backend(): run_table(repeats)}
-    if args.json:
-        print(
-            "RATIOS "
-            + json.dumps({"|".join(key): value for key, value in ratios.popitem()[1].items()})
-        )
+    own = run_table(repeats)
+    if args.json:  # for on_jax: this run's ratios, after its table
+        print("RATIOS " + json.dumps({"|".join(key): value for key, value in own.items()}))
         return
+    ratios = {keras.backend.backend(): own}
     if keras.backend.backend() != "jax" and importlib.util.find_spec("jax") is not None:
         print()
         ratios["jax"] = on_jax(repeats)

@@ -69,15 +69,8 @@ assert values[0] > values[1] > values[2], values  # gradient descent: the weight
 
 
 def test_the_reusable_gradient_function_follows_the_weights():
-    namespace = {"np": np, "keras": keras, "LSTM": LSTM}
-    exec(
-        REUSED_FN_CHECK,
-        namespace
-        | {
-            "weight_gradients_fn": weight_gradients_fn,
-            "value_and_weight_gradients": value_and_weight_gradients,
-        },
-    )
+    names = {"np": np, "keras": keras, "LSTM": LSTM, "weight_gradients_fn": weight_gradients_fn}
+    exec(REUSED_FN_CHECK, names | {"value_and_weight_gradients": value_and_weight_gradients})
 
 
 def test_a_stateful_layer_carries_its_state_inside_but_keeps_its_stored_state():

@@ -4,9 +4,9 @@ Private: the notebooks import :mod:`rnn_utils.layers`. Two loops live here:
 
 - :func:`run_recurrence` drives a cell over time with ``keras.ops.scan`` after the caller has
   projected the inputs of ALL time steps with one matmul (on JAX each step projects its own
-  input, which XLA runs faster there). It reproduces Keras's RNN semantics: a
-  masked step carries every state over unchanged; the output at a masked step is the previous
-  output (zeros before the first valid step), or zeros with ``zero_output_for_mask=True`` (what
+  input, which XLA runs faster there). It reproduces Keras's RNN semantics: a masked step
+  carries every state over unchanged; the output at a masked step is the previous output
+  (zeros before the first valid step), or zeros with ``zero_output_for_mask=True`` (what
   ``Bidirectional`` uses with sequences); ``go_backwards=True`` reads the sequence from the end
   and returns outputs in that reversed order.
 - :func:`chunked_scan` and its helpers are what each cell's ``*_sequence`` function (in

@@ -136,10 +136,10 @@ class Seq2Seq(keras.Model):
         self.output_layer = keras.layers.Dense(target_vocab_size)
 
     def build(self, input_shape):
-        # One call on a dummy batch creates every weight (needed before loading saved weights).
+        # One symbolic call creates every weight (needed before loading saved weights).
         source_shape, target_shape = (tuple(2 if d is None else d for d in s) for s in input_shape)
         dummy = (keras.KerasTensor(source_shape, "int32"), keras.KerasTensor(target_shape, "int32"))
-        self.call(dummy)  # symbolic: shapes only, nothing computed (nor compiled, on JAX)
+        self.call(dummy)  # shapes only: nothing is computed (nor compiled, on JAX)
 
     # --- the two halves ----------------------------------------------------------------------
     def encode(self, source):
