@@ -31,6 +31,7 @@ __all__ = [
     "adding_problem",
     "census_names",
     "cmudict_g2p",
+    "cmudict_lexicon",
     "entity_f1",
     "tech_ner",
 ]
@@ -172,6 +173,24 @@ def _cmudict_entries() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((word, tuple(pron)) for word, pron in cmudict.entries())
 
 
+@functools.lru_cache(maxsize=2)
+def cmudict_lexicon(strip_stress: bool = True) -> dict[str, list[tuple[str, ...]]]:
+    """Every CMUdict entry: word (lower case, as CMUdict spells it) -> its pronunciations.
+
+    Unlike :func:`cmudict_g2p` nothing is filtered: words with apostrophes, hyphens or dots
+    (``don't``, ``well-known``) are kept. With ``strip_stress`` the stress digits are removed
+    and pronunciations that become identical are merged. Cached: do not modify the result.
+    """
+    lexicon: dict[str, list[tuple[str, ...]]] = {}
+    for word, pron in _cmudict_entries():
+        if strip_stress:
+            pron = tuple(p.rstrip("012") for p in pron)
+        options = lexicon.setdefault(word, [])
+        if pron not in options:
+            options.append(pron)
+    return lexicon
+
+
 def cmudict_g2p(
     seed: int = 0,
     test_fraction: float = 0.1,
@@ -203,17 +222,11 @@ def cmudict_g2p(
     if max_word_len is not None and (not isinstance(max_word_len, int) or max_word_len < 1):
         raise ValueError(f"max_word_len must be None or an int >= 1, got {max_word_len!r}.")
     alphabetic = re.compile(r"[a-z]+")
-    lexicon: dict[str, list[tuple[str, ...]]] = {}
-    for word, pron in _cmudict_entries():
-        if not alphabetic.fullmatch(word):
-            continue
-        if max_word_len is not None and len(word) > max_word_len:
-            continue
-        if strip_stress:
-            pron = tuple(p.rstrip("012") for p in pron)
-        options = lexicon.setdefault(word, [])
-        if pron not in options:
-            options.append(pron)
+    lexicon = {
+        word: list(prons)  # copies: the cached lexicon stays as it is
+        for word, prons in cmudict_lexicon(strip_stress).items()
+        if alphabetic.fullmatch(word) and (max_word_len is None or len(word) <= max_word_len)
+    }
     words = sorted(lexicon)
     if not words:
         raise ValueError(f"No CMUdict word passes the filter (max_word_len={max_word_len}).")

@@ -15,18 +15,23 @@ and pronunciations into padded id arrays (used by the training script) live here
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from rnn_utils.g2p_text import prepare_word, words_in
 from rnn_utils.text import BOS, EOS, PAD, Vocabulary
 
 __all__ = [
     "G2P",
     "MODEL_DIR",
+    "Pronunciation",
     "encode_pronunciations",
     "encode_words",
     "load_g2p",
+    "look_up",
     "make_vocabularies",
 ]
 
@@ -69,6 +74,41 @@ def encode_pronunciations(pronunciations, vocab):
     return vocab.pad_batch(inputs)[0].astype("int32"), vocab.pad_batch(targets)[0].astype("int32")
 
 
+@dataclass(frozen=True)
+class Pronunciation:
+    """One answer of :meth:`G2P.predict` with ``explain=True``.
+
+    Attributes:
+        word: the word as given.
+        phonemes: ARPAbet phonemes without stress; None when the word was not answered.
+        source: ``"cmudict"``, ``"model"`` or ``"none"`` (not answered).
+        log_prob: the model's log P(phonemes | letters), ``<eos>`` included (model answers).
+        reason: why the word was not answered (empty otherwise).
+    """
+
+    word: str
+    phonemes: tuple[str, ...] | None
+    source: str
+    log_prob: float | None = None
+    reason: str = ""
+
+
+def look_up(prepared):
+    """CMUdict's pronunciations of a :class:`~rnn_utils.g2p_text.PreparedWord` ([] if unknown).
+
+    The whole word first; failing that, a hyphenated word whose every part CMUdict knows gets
+    its parts' first pronunciations joined (``jet-lagged``).
+    """
+    from rnn_utils.datasets import cmudict_lexicon
+
+    lexicon = cmudict_lexicon()
+    if prepared.key in lexicon:
+        return list(lexicon[prepared.key])
+    if len(prepared.parts) > 1 and all(part in lexicon for part in prepared.parts):
+        return [tuple(ph for part in prepared.parts for ph in lexicon[part][0])]
+    return []
+
+
 class G2P:
     """A trained grapheme-to-phoneme model with its vocabularies and card.
 
@@ -82,8 +122,25 @@ class G2P:
         self.model, self.letters, self.phonemes = model, letters, phonemes
         self.card = dict(card or {})
 
-    def predict(self, words, beam_width=1, length_penalty=1.0, batch_size=1024, max_length=None):
-        """Phoneme tuples, one per word: greedy search (``beam_width=1``) or beam search.
+    def predict(
+        self,
+        words,
+        beam_width=1,
+        length_penalty=1.0,
+        batch_size=1024,
+        max_length=None,
+        *,
+        lookup=False,
+        all_pronunciations=False,
+        nbest=1,
+        explain=False,
+    ):
+        """Pronounce words: the model's phonemes, or CMUdict's where it knows the word.
+
+        Words are prepared by :func:`rnn_utils.g2p_text.prepare_word`: punctuation around them,
+        case, accents, apostrophes and hyphens are handled; digits and other characters make
+        a word unanswerable (a ``ValueError`` naming it and why, or a record saying so with
+        ``explain``).
 
         Args:
             words: list of words (a single string is taken as one word).
@@ -91,13 +148,58 @@ class G2P:
             length_penalty: α of the length normalisation (see ``rnn_utils.seq2seq.decoding``).
             batch_size: words decoded together.
             max_length: most phonemes per word (default: letters + 5).
+            lookup: answer from CMUdict when it knows the word (or every part of a hyphenated
+                word); the model answers the rest. False (the default): the model answers all.
+            all_pronunciations: every CMUdict pronunciation of a known word, not just its first.
+            nbest: how many of the model's best hypotheses to return per word; the beam is
+                widened to ``nbest`` if it is narrower.
+            explain: return :class:`Pronunciation` records (source, log-probability, reason).
+
+        Returns:
+            One item per word: a phoneme tuple; a list of phoneme tuples when ``nbest`` > 1 or
+            ``all_pronunciations``; a list of :class:`Pronunciation` records with ``explain``.
         """
+        words = [words] if isinstance(words, str) else list(words)
+        if isinstance(nbest, bool) or not isinstance(nbest, int) or nbest < 1:
+            raise ValueError(f"nbest must be a positive int, got {nbest!r}.")
+        prepared = [prepare_word(w) for w in words]
+        refused = [p for p in prepared if p.reason]
+        if refused and not explain:
+            raise ValueError(
+                f"{refused[0].word!r} cannot be pronounced: {refused[0].reason}"
+                f" ({len(refused)} such word(s); explain=True reports each one)."
+            )
+        answers = [None] * len(words)
+        if lookup:
+            for i, p in enumerate(prepared):
+                found = [] if p.reason else look_up(p)
+                if found:
+                    kept = found if all_pronunciations else found[:1]
+                    answers[i] = [Pronunciation(p.word, ph, "cmudict") for ph in kept]
+        pending = [p for p, a in zip(prepared, answers, strict=True) if a is None and not p.reason]
+        spelled = list(dict.fromkeys(p.letters for p in pending))  # each spelling decoded once
+        width = max(beam_width, nbest)
+        hypotheses = self._hypotheses(spelled, width, length_penalty, batch_size, max_length)
+        decoded = dict(zip(spelled, hypotheses, strict=True))
+        for i, p in enumerate(prepared):
+            if p.reason:
+                answers[i] = [Pronunciation(p.word, None, "none", reason=p.reason)]
+            elif answers[i] is None:
+                best = decoded[p.letters][:nbest]
+                answers[i] = [Pronunciation(p.word, ph, "model", lp) for ph, lp in best]
+        if explain:
+            return answers
+        if nbest == 1 and not all_pronunciations:
+            return [a[0].phonemes for a in answers]
+        return [[x.phonemes for x in a] for a in answers]
+
+    def _hypotheses(self, spellings, beam_width, length_penalty, batch_size, max_length):
+        """Per spelling (letters a-z), the decoder's ``(phonemes, log P)`` pairs, best first."""
         from rnn_utils.seq2seq.decoding import beam_search, greedy_search
 
-        words = [words] if isinstance(words, str) else list(words)
         results = []
-        for start in range(0, len(words), batch_size):
-            chunk = words[start : start + batch_size]
+        for start in range(0, len(spellings), batch_size):
+            chunk = spellings[start : start + batch_size]
             source = encode_words(chunk, self.letters)
             limit = max_length or source.shape[1] + 5
             states = self.model.initial_decoder_states(source)
@@ -108,7 +210,10 @@ class G2P:
                 decoded = beam_search(
                     *args, limit, beam_width=beam_width, length_penalty=length_penalty
                 )
-            results += [tuple(self.phonemes.decode(t, as_tokens=True)) for t in decoded.tokens]
+            results += [
+                [(tuple(self.phonemes.decode(t, as_tokens=True)), lp) for t, lp in hypotheses]
+                for hypotheses in decoded.hypotheses
+            ]
         return results
 
     def save(self, directory):
@@ -147,24 +252,65 @@ def load_g2p(directory=None):
     return G2P(model, letters, phonemes, card)
 
 
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m rnn_utils.g2p",
+        description="Pronounce English words in ARPAbet (without stress): CMUdict's "
+        "pronunciation when it knows the word, the course's shipped model otherwise.",
+        epilog="Exit status: 0 when every word was answered, 1 when some were not (each is "
+        "named on standard error with the reason), 2 for a usage error.",
+    )
+    add = parser.add_argument
+    add("words", nargs="*", help="words or text; with none, text is read from standard input")
+    add("--all", action="store_true", help="every CMUdict pronunciation of a known word")
+    add("--model-only", action="store_true", help="ask the model even when CMUdict knows")
+    add("--nbest", type=int, default=1, metavar="K", help="the model's K best, with log P")
+    add("--beam-width", type=int, default=4, metavar="W", help="beam width (1: greedy)")
+    add("--explain", action="store_true", help="add a column: which source answered")
+    return parser
+
+
 def main(argv=None):
-    """``python -m rnn_utils.g2p WORD [WORD ...]``: one line ``word  PH ON EM ES`` per word."""
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help"):
-        print("usage: python -m rnn_utils.g2p WORD [WORD ...]   (beam search, width 4)")
-        return 0 if argv else 2
+    """``python -m rnn_utils.g2p [options] [WORD ...]``: one line per pronunciation.
+
+    Each line is ``word  [source]  [log P]  PH ON EM ES`` (the source column with
+    ``--explain``, the log-probability with ``--nbest`` > 1: ``-`` for dictionary answers).
+    """
+    parser = _parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.nbest < 1 or args.beam_width < 1:
+        parser.error("--nbest and --beam-width must be at least 1")
+    if args.words:
+        words = [w for text in args.words for w in words_in(text)]
+    else:
+        if sys.stdin.isatty():
+            print("reading words from standard input (end with Ctrl-D)", file=sys.stderr)
+        words = [w for line in sys.stdin for w in words_in(line)]
     import rnn_utils
 
     rnn_utils.import_keras_quietly()  # no TensorFlow start-up lines on the terminal
-    g2p = load_g2p()
-    try:
-        predictions = g2p.predict(argv, beam_width=4)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    for word, phonemes in zip(argv, predictions, strict=True):
-        print(f"{word}  {' '.join(phonemes)}")
-    return 0
+    answers = load_g2p().predict(
+        words,
+        beam_width=args.beam_width,
+        lookup=not args.model_only,
+        all_pronunciations=args.all,
+        nbest=args.nbest,
+        explain=True,
+    )
+    unanswered = 0
+    for records in answers:
+        for r in records:
+            if r.phonemes is None:
+                unanswered += 1
+                print(f"{r.word}: not answered: {r.reason}", file=sys.stderr)
+                continue
+            columns = [r.word]
+            if args.explain:
+                columns.append(r.source)
+            if args.nbest > 1:
+                columns.append("-" if r.log_prob is None else f"{r.log_prob:.3f}")
+            print("  ".join([*columns, " ".join(r.phonemes)]))
+    return 1 if unanswered else 0
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import rnn_utils  # noqa: E402,F401  (quiet TensorFlow before it loads)
+import rnn_utils  # noqa: E402  (quiet TensorFlow before it loads)
 from rnn_utils.g2p import (  # noqa: E402
     G2P,
     MODEL_DIR,
@@ -37,6 +37,8 @@ from rnn_utils.g2p import (  # noqa: E402
     encode_words,
     make_vocabularies,
 )
+
+keras = rnn_utils.import_keras_quietly()
 
 
 def parse_args(argv=None):
@@ -51,6 +53,7 @@ def parse_args(argv=None):
     add("--cell", choices=["gru", "lstm"], default="gru")
     add("--attention", choices=["dot", "general", "additive"], default="general")
     add("--learning-rate", type=float, default=2e-3)
+    add("--dropout", type=float, default=0.0, help="Seq2Seq's dropout rate while training")
     add("--devices", type=int, default=1, help="MirroredStrategy over this many devices")
     add("--max-words", type=int, default=None, help="train on the first N words (smoke runs)")
     add("--eval-words", type=int, default=None, help="evaluate on N held-out words (all: None)")
@@ -104,8 +107,6 @@ def make_strategy(devices):
 
 
 def build_model(args, vocabs, steps_per_epoch):
-    import keras
-
     from rnn_utils.seq2seq.model import Seq2Seq, masked_accuracy
 
     letters, phonemes = vocabs
@@ -117,6 +118,7 @@ def build_model(args, vocabs, steps_per_epoch):
         cell=args.cell,
         encoder_layers=args.encoder_layers,
         attention=args.attention,
+        dropout=args.dropout,
     )
     schedule = keras.optimizers.schedules.CosineDecay(
         args.learning_rate, decay_steps=args.epochs * steps_per_epoch, alpha=0.02
@@ -127,6 +129,31 @@ def build_model(args, vocabs, steps_per_epoch):
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
     model.compile(optimizer, loss=loss, metrics=[masked_accuracy])
     return model
+
+
+class ValidationWER(keras.callbacks.Callback):
+    """Greedy word error rate on the validation words after every epoch; keeps the best weights.
+
+    Writes ``validation_wer`` into the epoch's logs (so ``log.csv`` records it) and the best
+    epoch's weights to ``WORK/best.weights.h5`` with its number in ``WORK/best.json``, which a
+    resumed run reads back: the epoch is chosen on validation words only.
+    """
+
+    def __init__(self, g2p, valid, work):
+        super().__init__()
+        self.g2p, self.valid, self.work = g2p, valid, work
+        best = work / "best.json"
+        self.best = json.loads(best.read_text()) if best.exists() else None
+
+    def on_epoch_end(self, epoch, logs=None):
+        wer = evaluate(self.g2p, self.valid, 1)["wer"]
+        if logs is not None:
+            logs["validation_wer"] = wer
+        print(f"epoch {epoch + 1}: validation WER (greedy) {wer:.4f}", flush=True)
+        if self.best is None or wer < self.best["validation_wer"]:
+            self.best = {"epoch": epoch + 1, "validation_wer": wer}
+            self.model.save_weights(self.work / "best.weights.h5")
+            (self.work / "best.json").write_text(json.dumps(self.best))
 
 
 def evaluate(g2p, test, beam_width):
@@ -147,8 +174,6 @@ def evaluate(g2p, test, beam_width):
 
 def main(argv=None):
     args = parse_args(argv)
-    import keras
-
     from rnn_utils.datasets import cmudict_g2p
 
     keras.utils.set_random_seed(args.seed)
@@ -169,9 +194,12 @@ def main(argv=None):
     with scope:
         model = build_model(args, vocabs, steps)
         model.build(((None, None), (None, None)))  # BackupAndRestore needs built weights
+    g2p = G2P(model, *vocabs)
+    valid_set = {w: data.train[w] for w in sorted(valid)}
     callbacks = [
         # Kept after the run: the same command with more --epochs continues from the last epoch.
         keras.callbacks.BackupAndRestore(str(args.work / "backup"), delete_checkpoint=False),
+        ValidationWER(g2p, valid_set, args.work),  # before the logger, which writes its figure
         keras.callbacks.CSVLogger(str(args.work / "log.csv"), append=True),
     ]
     dataset = make_dataset(words, prons, vocabs, args.batch_size, args.seed)
@@ -184,9 +212,9 @@ def main(argv=None):
         verbose=1 if sys.stdout.isatty() else 2,
     )
     train_seconds = time.perf_counter() - start
+    best = callbacks[1].best
+    model.load_weights(args.work / "best.weights.h5")  # the epoch chosen on validation WER
 
-    g2p = G2P(model, *vocabs)
-    valid_set = {w: data.train[w] for w in sorted(valid)}
     test = (
         data.test if args.eval_words is None else dict(list(data.test.items())[: args.eval_words])
     )
@@ -201,6 +229,7 @@ def main(argv=None):
         },
         "parameters": int(model.count_params()),
         "training_seconds_this_run": round(train_seconds),
+        "chosen_epoch": best,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}",
         "command": "python scripts/train_g2p.py " + " ".join(argv or sys.argv[1:]),
         "validation_greedy": evaluate(g2p, valid_set, 1),

@@ -146,6 +146,36 @@ def test_wide_beam_finds_the_exhaustive_optimum(seed, length_penalty):
         assert result.tokens[source] == _exhaustive_best(table, source, length_penalty)
 
 
+def _summed_log_prob(table, source, tokens):
+    total, prev = 0.0, BOS
+    for t, tok in enumerate([*tokens, EOS][:MAX_LEN]):
+        total, prev = total + table[source, prev, t, tok], tok
+    return total
+
+
+@pytest.mark.parametrize("length_penalty", [0.0, 1.0])
+def test_the_hypotheses_are_the_final_beam_best_first_with_their_log_probs(length_penalty):
+    step, table = _toy_step(3)
+    states = [np.array([0, 1]), np.zeros(2, dtype=int)]
+    result = beam_search(
+        step, states, 2, BOS, EOS, MAX_LEN, beam_width=5, length_penalty=length_penalty
+    )
+    for source in (0, 1):
+        hypotheses = result.hypotheses[source]
+        assert len(hypotheses) == 5 and hypotheses[0][0] == result.tokens[source]
+        assert len({tuple(tokens) for tokens, _ in hypotheses}) == 5  # five different outputs
+        scores = [
+            normalised_score(lp, min(len(tokens) + 1, MAX_LEN), length_penalty)
+            for tokens, lp in hypotheses
+        ]
+        assert scores == sorted(scores, reverse=True)
+        for tokens, log_prob in hypotheses:
+            assert log_prob == pytest.approx(_summed_log_prob(table, source, tokens))
+    greedy = greedy_search(step, states, 2, BOS, EOS, MAX_LEN)
+    pairs = zip(greedy.tokens, greedy.log_probs, strict=True)
+    assert greedy.hypotheses == [[(tokens, lp)] for tokens, lp in pairs]
+
+
 def test_beam_search_is_never_worse_than_greedy_on_the_summed_score():
     step, _ = _toy_step(7)
     states = [np.array([0, 1]), np.zeros(2, dtype=int)]

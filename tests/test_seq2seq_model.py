@@ -64,7 +64,26 @@ def test_save_and_load_round_trip():
     np.testing.assert_allclose(before, after, atol=1e-6)
 
 
+def test_dropout_acts_in_training_only_and_survives_saving(tmp_path):
+    model = _model("gru", "general", dropout=0.5)
+    inference = np.asarray(model((SOURCE, TARGET_IN)))
+    np.testing.assert_array_equal(inference, np.asarray(model((SOURCE, TARGET_IN))))
+    trained = [np.asarray(model((SOURCE, TARGET_IN), training=True)) for _ in range(2)]
+    assert np.abs(trained[0] - inference).max() > 1e-3  # dropped units change the logits
+    assert np.abs(trained[0] - trained[1]).max() > 1e-3  # with fresh masks at every call
+    states = model.initial_decoder_states(SOURCE)  # decoding never drops
+    log_probs, _ = model.step(TARGET_IN[:, 0], states)
+    full = keras.ops.convert_to_numpy(keras.ops.log_softmax(model((SOURCE, TARGET_IN)), -1))
+    np.testing.assert_allclose(log_probs, full[:, 0], atol=1e-5)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.get_config()["dropout"] == 0.5
+    np.testing.assert_allclose(np.asarray(loaded((SOURCE, TARGET_IN))), inference, atol=1e-6)
+
+
 def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(ValueError, match=r"`dropout` must be a dropout rate in \[0, 1\)"):
+        Seq2Seq(10, 9, dropout=1.0)
     with pytest.raises(ValueError, match='"gru" or "lstm"'):
         Seq2Seq(10, 9, cell="rnn")
     with pytest.raises(ValueError, match="attention must be one of"):

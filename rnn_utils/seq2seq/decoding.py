@@ -34,11 +34,15 @@ class DecodeResult:
         tokens: list (one per source sequence) of token lists, without ``bos`` and ``eos``.
         log_probs: (batch,) summed log-probability of each chosen sequence (``eos`` included).
         lengths: (batch,) number of scored tokens (``eos`` included when it was emitted).
+        hypotheses: list (one per source sequence) of ``(tokens, log_prob)`` pairs, best
+            first: every hypothesis beam search kept at its end (the chosen one first);
+            greedy search has just its one. None when a search does not fill it in.
     """
 
     tokens: list
     log_probs: np.ndarray
     lengths: np.ndarray
+    hypotheses: list | None = None
 
 
 def normalised_score(log_prob, length, length_penalty):
@@ -105,7 +109,9 @@ def greedy_search(step, states, batch_size, bos, eos, max_length):
         done |= tokens == eos
         if done.all():
             break
-    return DecodeResult(_strip(rows, eos), total, lengths)
+    tokens = _strip(rows, eos)
+    hypotheses = [[(row, float(score))] for row, score in zip(tokens, total, strict=True)]
+    return DecodeResult(tokens, total, lengths, hypotheses)
 
 
 def beam_step(scores, done, log_probs, eos, beam_width):
@@ -198,7 +204,15 @@ def beam_search(
     final = np.where(
         np.isfinite(scores), normalised_score(scores, lengths, length_penalty), -np.inf
     )
-    choice = np.argmax(final, axis=-1)
-    rows = np.arange(b)
-    chosen = [list(map(int, history[i, choice[i]][: lengths[i, choice[i]]])) for i in rows]
-    return DecodeResult(_strip(chosen, eos), scores[rows, choice], lengths[rows, choice])
+    order = np.argsort(-final, axis=-1, kind="stable")  # best first; ties keep beam order
+    hypotheses = [
+        [
+            (_strip([history[i, j][: lengths[i, j]].tolist()], eos)[0], float(scores[i, j]))
+            for j in order[i]
+            if np.isfinite(final[i, j])
+        ]
+        for i in range(b)
+    ]
+    rows, choice = np.arange(b), order[:, 0]
+    chosen = [tokens for tokens, _ in (h[0] for h in hypotheses)]
+    return DecodeResult(chosen, scores[rows, choice], lengths[rows, choice], hypotheses)

@@ -23,6 +23,7 @@ import keras
 from keras import ops
 
 from rnn_utils.layers import GRU, LSTM, Bidirectional
+from rnn_utils.layers._cell_base import check_rate
 from rnn_utils.layers._layer_base import SERIALIZABLE
 from rnn_utils.seq2seq.attention import AdditiveAttention, LuongAttention
 
@@ -68,6 +69,9 @@ class Seq2Seq(keras.Model):
         encoder_layers: depth of the encoder.
         bidirectional: whether each encoder layer reads both ways.
         attention: None, ``"dot"``, ``"general"`` (Luong) or ``"additive"`` (Bahdanau).
+        dropout: rate of the regularising dropout while training (0: none). Every recurrent
+            layer drops its inputs with it (one mask per sequence, the layers' ``dropout``),
+            and the attentional vector ĥ<t> is dropped before the output layer.
 
     Call arguments:
         inputs: ``(source ids (batch, T_x), decoder input ids (batch, T_y))``; the decoder
@@ -93,6 +97,7 @@ class Seq2Seq(keras.Model):
         encoder_layers=1,
         bidirectional=True,
         attention="dot",
+        dropout=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -117,22 +122,26 @@ class Seq2Seq(keras.Model):
             encoder_layers=encoder_layers,
             bidirectional=bool(bidirectional),
             attention=attention,
+            dropout=check_rate(dropout, "dropout"),
         )
         layer = _CELLS[cell]
         self.source_embedding = keras.layers.Embedding(source_vocab_size, embedding_dim)
         self.target_embedding = keras.layers.Embedding(target_vocab_size, embedding_dim)
         self.encoder_layers = []
         for _ in range(encoder_layers):
-            rnn = layer(units, return_sequences=True, return_state=True)
+            rnn = layer(units, return_sequences=True, return_state=True, dropout=dropout)
             self.encoder_layers.append(Bidirectional(rnn) if bidirectional else rnn)
         self.decoder_units = units * (2 if bidirectional else 1)
-        self.decoder_rnn = layer(self.decoder_units, return_sequences=True, return_state=True)
+        self.decoder_rnn = layer(
+            self.decoder_units, return_sequences=True, return_state=True, dropout=dropout
+        )
         self.attention = None
         if attention == "additive":
             self.attention = AdditiveAttention(self.decoder_units)
         elif attention is not None:
             self.attention = LuongAttention(attention)
         self.combine = keras.layers.Dense(self.decoder_units, activation="tanh")
+        self.readout_dropout = keras.layers.Dropout(dropout)
         self.output_layer = keras.layers.Dense(target_vocab_size)
 
     def build(self, input_shape):
@@ -142,7 +151,7 @@ class Seq2Seq(keras.Model):
         self.call(dummy)  # shapes only: nothing is computed (nor compiled, on JAX)
 
     # --- the two halves ----------------------------------------------------------------------
-    def encode(self, source):
+    def encode(self, source, training=None):
         """Encoder pass: ``(a<1..T_x> (batch, T_x, d), source mask, decoder initial states)``."""
         source = ops.convert_to_tensor(source, dtype="int32")
         if len(source.shape) != 2:
@@ -150,7 +159,7 @@ class Seq2Seq(keras.Model):
         mask = ops.not_equal(source, 0)
         x, states = self.source_embedding(source), None
         for rnn in self.encoder_layers:
-            x, *states = rnn(x, mask=mask)
+            x, *states = rnn(x, mask=mask, training=training)
         if self.config["bidirectional"]:  # [fwd a, (fwd c), bwd a, (bwd c)] -> joined per kind
             half = len(states) // 2
             states = [
@@ -159,18 +168,19 @@ class Seq2Seq(keras.Model):
             ]
         return x, mask, list(states)
 
-    def _readout(self, s, encoded, source_mask):
+    def _readout(self, s, encoded, source_mask, training=None):
         """Logits from decoder states s (batch, T, d) and the encoder activations."""
         if self.attention is None:
             # A new tensor without the decoder's Keras mask: the logits are scored by the masked
             # loss and metrics, and a mask left on them would be applied to the scalar metric.
             return self.output_layer(ops.add(s, 0.0)), None
         context, weights = self.attention(s, encoded, source_mask=source_mask)
-        return self.output_layer(self.combine(ops.concatenate([s, context], axis=-1))), weights
+        attended = self.combine(ops.concatenate([s, context], axis=-1))
+        return self.output_layer(self.readout_dropout(attended, training=training)), weights
 
     def call(self, inputs, training=None, return_attention=False):
         source, target_in = inputs
-        encoded, source_mask, states = self.encode(source)
+        encoded, source_mask, states = self.encode(source, training=training)
         target_in = ops.convert_to_tensor(target_in, dtype="int32")
         s, *_ = self.decoder_rnn(
             self.target_embedding(target_in),
@@ -178,7 +188,7 @@ class Seq2Seq(keras.Model):
             initial_state=states,
             training=training,
         )
-        logits, weights = self._readout(s, encoded, source_mask)
+        logits, weights = self._readout(s, encoded, source_mask, training=training)
         return (logits, weights) if return_attention else logits
 
     def step(self, tokens, states):
