@@ -17,6 +17,7 @@ card (``card.json``) to ``--out``.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -145,10 +146,14 @@ class ValidationWER(keras.callbacks.Callback):
         best = work / "best.json"
         self.best = json.loads(best.read_text()) if best.exists() else None
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
     def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.started  # training only, before the validation
         wer = evaluate(self.g2p, self.valid, 1)["wer"]
         if logs is not None:
-            logs["validation_wer"] = wer
+            logs.update(validation_wer=wer, seconds=round(seconds, 1))
         print(f"epoch {epoch + 1}: validation WER (greedy) {wer:.4f}", flush=True)
         if self.best is None or wer < self.best["validation_wer"]:
             self.best = {"epoch": epoch + 1, "validation_wer": wer}
@@ -169,6 +174,7 @@ def evaluate(g2p, test, beam_width):
         "per": round(phoneme_error_rate(predictions, references), 4),
         "words": len(words),
         "seconds": round(seconds, 1),
+        "words_per_second": round(len(words) / seconds),
     }
 
 
@@ -229,6 +235,7 @@ def main(argv=None):
         },
         "parameters": int(model.count_params()),
         "training_seconds_this_run": round(train_seconds),
+        "training_seconds_all_runs": round(sum(float(r["seconds"]) for r in _log(args.work))),
         "chosen_epoch": best,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}",
         "command": "python scripts/train_g2p.py " + " ".join(argv or sys.argv[1:]),
@@ -238,6 +245,12 @@ def main(argv=None):
     }
     g2p.save(args.out)
     print(json.dumps(g2p.card, indent=2))
+
+
+def _log(work):
+    """The rows of WORK/log.csv, one per epoch trained (over every resumed run)."""
+    with open(work / "log.csv") as f:
+        return list(csv.DictReader(f))
 
 
 class _NullScope:

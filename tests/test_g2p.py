@@ -206,5 +206,8 @@ def test_training_script_runs_on_two_devices_and_resumes(tmp_path):
     assert best["validation_wer"] == min(wers) and wers[best["epoch"] - 1] == min(wers)
     card = json.loads((tmp_path / "model" / "card.json").read_text())
     assert card["chosen_epoch"] == best and card["hyper_parameters"]["dropout"] == 0.1
+    seconds = [float(r["seconds"]) for r in rows]
+    assert min(seconds) > 0 and card["training_seconds_all_runs"] == round(sum(seconds))
+    assert card["heldout_greedy"]["words_per_second"] > 0
     assert card["hyper_parameters"]["devices"] == 2 and 0 <= card["heldout_beam4"]["wer"] <= 1
     assert len(load_g2p(tmp_path / "model").predict(["fin"])) == 1
