@@ -113,7 +113,8 @@ class G2P:
     """A trained grapheme-to-phoneme model with its vocabularies and card.
 
     Args:
-        model: a trained :class:`rnn_utils.seq2seq.model.Seq2Seq`.
+        model: a trained :class:`rnn_utils.seq2seq.model.Seq2Seq`, or a
+            :class:`~rnn_utils.seq2seq.ensemble.Seq2SeqEnsemble` of them.
         letters, phonemes: the vocabularies of :func:`make_vocabularies`.
         card: dict describing how the model was made (may be empty).
     """
@@ -217,22 +218,35 @@ class G2P:
         return results
 
     def save(self, directory):
-        """Write ``model.keras``, ``vocabularies.json`` and ``card.json`` to ``directory``."""
+        """Write ``model.keras``, ``vocabularies.json`` and ``card.json`` to ``directory``.
+
+        An ensemble's members go to ``model.keras``, ``model_2.keras``, ...
+        """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        # A fresh copy of the weights only: a compiled model would also store the optimizer's
-        # state (twice the weights again), which inference never needs.
-        model = type(self.model).from_config(self.model.get_config())
-        model.build(((None, None), (None, None)))
-        model.set_weights(self.model.get_weights())
-        model.save(directory / "model.keras")
+        members = getattr(self.model, "members", [self.model])
+        for i, member in enumerate(members):
+            # A fresh copy of the weights only: a compiled model would also store the
+            # optimizer's state (twice the weights again), which inference never needs.
+            model = type(member).from_config(member.get_config())
+            model.build(((None, None), (None, None)))
+            model.set_weights(member.get_weights())
+            model.save(directory / _member_file(i))
         vocabs = {"letters": self.letters.to_dict(), "phonemes": self.phonemes.to_dict()}
         (directory / "vocabularies.json").write_text(json.dumps(vocabs, indent=1))
         (directory / "card.json").write_text(json.dumps(self.card, indent=2) + "\n")
 
 
+def _member_file(i):
+    return "model.keras" if i == 0 else f"model_{i + 1}.keras"
+
+
 def load_g2p(directory=None):
-    """Load the shipped model (or one saved with :meth:`G2P.save` in ``directory``)."""
+    """Load the shipped model (or one saved with :meth:`G2P.save` in ``directory``).
+
+    Several model files (``model.keras``, ``model_2.keras``, ...) load as one
+    :class:`~rnn_utils.seq2seq.ensemble.Seq2SeqEnsemble`.
+    """
     directory = Path(directory) if directory is not None else MODEL_DIR
     if not (directory / "model.keras").exists():
         raise FileNotFoundError(
@@ -242,8 +256,13 @@ def load_g2p(directory=None):
     import keras
 
     import rnn_utils.seq2seq.model  # noqa: F401  (registers Seq2Seq for loading)
+    from rnn_utils.seq2seq.ensemble import Seq2SeqEnsemble
 
-    model = keras.models.load_model(directory / "model.keras", compile=False)
+    members, i = [], 0
+    while (directory / _member_file(i)).exists():
+        members.append(keras.models.load_model(directory / _member_file(i), compile=False))
+        i += 1
+    model = members[0] if len(members) == 1 else Seq2SeqEnsemble(members)
     vocabs = json.loads((directory / "vocabularies.json").read_text())
     card_path = directory / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {}
