@@ -161,6 +161,13 @@ class ValidationWER(keras.callbacks.Callback):
             (self.work / "best.json").write_text(json.dumps(self.best))
 
 
+def validation_words(data, seed):
+    """The 2 % of the training words (chosen with ``seed``) kept apart for validation."""
+    rng = np.random.default_rng(seed)
+    train_words = sorted(data.train)
+    return set(rng.choice(train_words, size=len(train_words) // 50, replace=False).tolist())
+
+
 def evaluate(g2p, test, beam_width):
     from rnn_utils.seq2seq.metrics import phoneme_error_rate, word_error_rate
 
@@ -186,9 +193,7 @@ def main(argv=None):
     strategy = make_strategy(args.devices)
     data = cmudict_g2p(seed=0)
     vocabs = make_vocabularies(data.letters, data.phonemes)
-    rng = np.random.default_rng(args.seed)
-    train_words = sorted(data.train)
-    valid = set(rng.choice(train_words, size=len(train_words) // 50, replace=False).tolist())
+    valid = validation_words(data, args.seed)
     words, prons = data.pairs("train")
     keep = [i for i, w in enumerate(words) if w not in valid][: args.max_words]
     words, prons = [words[i] for i in keep], [prons[i] for i in keep]

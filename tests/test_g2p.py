@@ -211,3 +211,15 @@ def test_training_script_runs_on_two_devices_and_resumes(tmp_path):
     assert card["heldout_greedy"]["words_per_second"] > 0
     assert card["hyper_parameters"]["devices"] == 2 and 0 <= card["heldout_beam4"]["wer"] <= 1
     assert len(load_g2p(tmp_path / "model").predict(["fin"])) == 1
+    # the model decoded with itself as an ensemble: its files, card and held-out figures
+    model = str(tmp_path / "model")
+    script = [sys.executable, str(ROOT / "scripts" / "g2p_ensemble.py"), model, model]
+    script += ["--eval-words", "20", "--out", str(tmp_path / "ensemble")]
+    done = subprocess.run(script, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count(f"{model}: validation WER (greedy)") == 2
+    ensemble = load_g2p(tmp_path / "ensemble")
+    assert len(ensemble.model.members) == 2 and ensemble.card["members"] == [card, card]
+    assert ensemble.card["heldout_beam4"]["words"] == 20
+    single = load_g2p(tmp_path / "model")
+    assert ensemble.predict(["fin", "fan"], beam_width=2) == single.predict(["fin", "fan"], 2)
