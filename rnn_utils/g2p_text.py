@@ -30,7 +30,7 @@ class PreparedWord:
     """One word made ready for the dictionary and the model.
 
     Attributes:
-        word: the word as given.
+        word: the word as given, without the punctuation around it (as given if that is all).
         key: the dictionary key: lower case, accents off, apostrophes and hyphens kept.
         parts: the key's hyphen-separated parts (just ``(key,)`` without a hyphen).
         letters: what the model spells: the key's letters a-z, nothing else.
@@ -65,6 +65,7 @@ def prepare_word(word):
     key = _plain(word).strip().strip(_EDGE)
     if not key:
         return PreparedWord(word, "", (), "", "it has no letters")
+    word = word.strip().strip(_EDGE) or word
     if any(c.isdigit() for c in key):
         reason = "it has digits: numbers are not spelled out (write them in words)"
         return PreparedWord(word, key, (key,), "", reason)
