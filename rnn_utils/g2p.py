@@ -8,9 +8,12 @@ vocabularies and a JSON card (data, split, hyper-parameters, held-out WER/PER, t
     >>> load_g2p().predict(["phoenix", "tuple"], beam_width=4)  # doctest: +SKIP
     [('F', 'IY', 'N', 'IH', 'K', 'S'), ('T', 'UW', 'P', 'AH', 'L')]
 
-From a shell: ``python -m rnn_utils.g2p phoenix tuple`` prints one line per word. Upper case is
-accepted; a character outside a–z raises a ``ValueError`` naming it. The helpers that turn words
-and pronunciations into padded id arrays (used by the training script) live here too.
+``predict(..., lookup=True)`` lets CMUdict answer the words it knows and the model the rest
+(``explain=True`` says which); real text (case, punctuation, accents, apostrophes, hyphens) is
+prepared by :mod:`rnn_utils.g2p_text`, and a word it cannot spell (digits) is refused with the
+reason. From a shell, ``python -m rnn_utils.g2p [--explain] [--nbest K] [WORD ...]`` does the
+same for its arguments or standard input (``--help`` lists the options). The helpers that turn
+words and pronunciations into padded id arrays (used by the training script) live here too.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ class Pronunciation:
     """One answer of :meth:`G2P.predict` with ``explain=True``.
 
     Attributes:
-        word: the word as given.
+        word: the word as given, without the punctuation around it.
         phonemes: ARPAbet phonemes without stress; None when the word was not answered.
         source: ``"cmudict"``, ``"model"`` or ``"none"`` (not answered).
         log_prob: the model's log P(phonemes | letters), ``<eos>`` included (model answers).
