@@ -100,7 +100,7 @@ def look_up(prepared):
     """CMUdict's pronunciations of a :class:`~rnn_utils.g2p_text.PreparedWord` ([] if unknown).
 
     The whole word first; failing that, a hyphenated word whose every part CMUdict knows gets
-    its parts' first pronunciations joined (``jet-lagged``).
+    its parts' first pronunciations joined (``sky-blue``).
     """
     from rnn_utils.datasets import cmudict_lexicon
 

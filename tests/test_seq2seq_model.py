@@ -23,6 +23,7 @@ def test_step_by_step_decoding_equals_the_teacher_forced_pass(cell, attention):
     model = _model(cell, attention, encoder_layers=2)
     full = keras.ops.convert_to_numpy(keras.ops.log_softmax(model((SOURCE, TARGET_IN)), -1))
     states = model.initial_decoder_states(SOURCE)
+    assert len(states) == model.step_state_count
     for t in range(TARGET_IN.shape[1]):
         log_probs, states = model.step(TARGET_IN[:, t], states)
         real = TARGET_IN[:, t] != 0  # after the target's padding the two need not agree

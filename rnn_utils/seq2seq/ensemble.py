@@ -48,10 +48,6 @@ class Seq2SeqEnsemble:
         attention = None if any(w is None for w in weights) else ops.mean(ops.stack(weights), 0)
         return averaged, attention
 
-    def _state_counts(self):
-        # encoder activations, source mask, then the decoder's states (a, or a and c)
-        return [2 + (2 if m.config["cell"] == "lstm" else 1) for m in self.members]
-
     def initial_decoder_states(self, source):
         """The members' start states, one list after the other."""
         return [s for m in self.members for s in m.initial_decoder_states(source)]
@@ -59,7 +55,8 @@ class Seq2SeqEnsemble:
     def step(self, tokens, states):
         """One decoder step of every member; returns (log P̄ (n, V), new states)."""
         log_probs, new_states, start = [], [], 0
-        for member, count in zip(self.members, self._state_counts(), strict=True):
+        for member in self.members:
+            count = member.step_state_count
             member_log_probs, member_states = member.step(tokens, states[start : start + count])
             log_probs.append(member_log_probs)
             new_states += member_states

@@ -71,7 +71,7 @@ class Seq2Seq(keras.Model):
         attention: None, ``"dot"``, ``"general"`` (Luong) or ``"additive"`` (Bahdanau).
         dropout: rate of the regularising dropout while training (0: none). Every recurrent
             layer drops its inputs with it (one mask per sequence, the layers' ``dropout``),
-            and the attentional vector ĥ<t> is dropped before the output layer.
+            and with attention the attentional vector ĥ<t> is dropped before the output layer.
 
     Call arguments:
         inputs: ``(source ids (batch, T_x), decoder input ids (batch, T_y))``; the decoder
@@ -211,6 +211,11 @@ class Seq2Seq(keras.Model):
             source_mask,
             *map(ops.convert_to_numpy, dec_states),
         ]
+
+    @property
+    def step_state_count(self):
+        """How many arrays :meth:`step` carries: a<1..T_x>, the mask, then s (and c for LSTM)."""
+        return 2 + (2 if self.config["cell"] == "lstm" else 1)
 
     def initial_decoder_states(self, source):
         """The ``states`` list that :meth:`step` starts from, as NumPy arrays."""
