@@ -8,7 +8,10 @@ functions. For each layer this builds a fresh model ``Input -> layer(32) -> Dens
 64, T = 30, n_x = 16), times its first ``train_on_batch`` and, on another fresh model, its first
 ``predict_on_batch``; ours and Keras's alternate, one warm-up model of each is built first (so
 import and first-use costs are out), and the table prints medians over the repeats and the
-ratio ours / Keras's. Timings on a shared machine are noisy: compare ratios within one run.
+ratio ours / Keras's. A last column times the first training step of our layer built with
+``unroll=True`` (several steps per loop iteration of the hand-written BPTT: a larger graph that
+takes longer to build; inference is the same loop either way). Timings on a shared machine are
+noisy: compare ratios within one run.
 """
 
 import argparse
@@ -29,18 +32,18 @@ BATCH, T, N_X, UNITS = 64, 30, 16, 32
 
 
 def layer_pairs():
-    """label -> (our layer factory, Keras's layer factory)."""
+    """label -> (our layer factory taking ``unroll``, Keras's layer factory)."""
     k = keras.layers
     return {
-        "SimpleRNN": (lambda: ours.SimpleRNN(UNITS), lambda: k.SimpleRNN(UNITS)),
-        "GRU": (lambda: ours.GRU(UNITS), lambda: k.GRU(UNITS)),
-        "LSTM": (lambda: ours.LSTM(UNITS), lambda: k.LSTM(UNITS)),
+        "SimpleRNN": (lambda u=False: ours.SimpleRNN(UNITS, unroll=u), lambda: k.SimpleRNN(UNITS)),
+        "GRU": (lambda u=False: ours.GRU(UNITS, unroll=u), lambda: k.GRU(UNITS)),
+        "LSTM": (lambda u=False: ours.LSTM(UNITS, unroll=u), lambda: k.LSTM(UNITS)),
         "Bidirectional(LSTM)": (
-            lambda: ours.Bidirectional(ours.LSTM(UNITS)),
+            lambda u=False: ours.Bidirectional(ours.LSTM(UNITS, unroll=u)),
             lambda: k.Bidirectional(k.LSTM(UNITS)),
         ),
         "DeepRNN 2 x LSTM": (
-            lambda: ours.DeepRNN(cell_type="lstm", units=[UNITS, UNITS]),
+            lambda u=False: ours.DeepRNN([ours.LSTM(UNITS, unroll=u), ours.LSTM(UNITS, unroll=u)]),
             lambda: keras.Sequential([k.LSTM(UNITS, return_sequences=True), k.LSTM(UNITS)]),
         ),
     }
@@ -74,20 +77,25 @@ def main():
             first_call_seconds(make, "train", x, y)
     print(f"backend={keras.backend.backend()}  first call of a fresh model, "
           f"(batch, T, n_x, units) = {(BATCH, T, N_X, UNITS)}, median of {repeats}")  # fmt: skip
-    header = f"{'layer':<22}{'call':<9}{'ours s':>8}{'keras s':>9}{'ratio':>7}"
+    header = (f"{'layer':<22}{'call':<9}{'ours s':>8}{'keras s':>9}{'ratio':>7}"
+              f"{'unroll=True s':>15}{'ratio':>7}")  # fmt: skip
     print(header)
     print("-" * len(header))
     for label, (make_ours, make_keras) in pairs.items():
         for what in ("train", "predict"):
-            times = {"ours": [], "keras": []}
+            makers = {"ours": make_ours, "keras": make_keras}
+            if what == "train":  # inference loops one step at a time whatever ``unroll`` says
+                makers["unrolled"] = lambda m=make_ours: m(True)
+            times = {who: [] for who in makers}
             for _ in range(repeats):  # interleaved
-                times["ours"].append(first_call_seconds(make_ours, what, x, y))
-                times["keras"].append(first_call_seconds(make_keras, what, x, y))
-            t_ours, t_keras = (statistics.median(times[w]) for w in ("ours", "keras"))
-            print(
-                f"{label:<22}{what:<9}{t_ours:>8.2f}{t_keras:>9.2f}{t_ours / t_keras:>7.2f}",
-                flush=True,
-            )
+                for who, make in makers.items():
+                    times[who].append(first_call_seconds(make, what, x, y))
+            med = {who: statistics.median(t) for who, t in times.items()}
+            row = f"{label:<22}{what:<9}{med['ours']:>8.2f}{med['keras']:>9.2f}"
+            row += f"{med['ours'] / med['keras']:>7.2f}"
+            if "unrolled" in med:
+                row += f"{med['unrolled']:>15.2f}{med['unrolled'] / med['keras']:>7.2f}"
+            print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ For SimpleRNN, GRU and LSTM at two shapes it times a forward pass (``predict_on_
 training step (``train_on_batch``) of a model ``Input -> RNN -> Dense(1)``, ours and Keras's run
 interleaved, and prints medians, the ratio ours/built-in and the achieved GFLOP/s of the matmuls
 next to the GFLOP/s of one large matmul measured in the same run, and the range of the
-per-repeat ratios. On TensorFlow both functions are compiled with tf.function and
+per-repeat ratios; a last column gives the ratio of our layer built with ``unroll=True``
+(several steps per iteration of the hand-written BPTT loops: it changes the training step only,
+on TensorFlow). On TensorFlow both functions are compiled with tf.function and
 jit_compile=False (Keras's default on CPU); on JAX with jax.jit (Keras's default there). The
 table runs on the backend of ``KERAS_BACKEND`` (TensorFlow by default) and then, when JAX is
 installed, again on JAX in a subprocess; a last table puts the two backends' ratios side by side.
@@ -74,16 +76,20 @@ def bench_pair(kind, shape, repeats):
         "ours": build_model(getattr(ours, kind)(n_a), shape),
         "keras": build_model(getattr(keras.layers, kind)(n_a), shape),
     }
+    if keras.backend.backend() == "tensorflow":  # the hand-written BPTT is TensorFlow's
+        models["unrolled"] = build_model(getattr(ours, kind)(n_a, unroll=True), shape)
     times = {(who, what): [] for who in models for what in ("forward", "train")}
     for model in models.values():  # warm-up: trace and compile both functions
         for _ in range(2):
             model.predict_on_batch(x)
             model.train_on_batch(x, y)
-    for _ in range(repeats):  # interleaved: ours, keras, ours, keras, ...
+    for _ in range(repeats):  # interleaved: ours, keras, unrolled, ours, ...
         for who, model in models.items():
             times[who, "forward"].append(timed(lambda m=model: m.predict_on_batch(x)))
             times[who, "train"].append(timed(lambda m=model: m.train_on_batch(x, y)))
     medians = {key: statistics.median(values) for key, values in times.items()}
+    if "unrolled" in models:
+        medians["unrolled ratio"] = medians["unrolled", "train"] / medians["keras", "train"]
     for what in ("forward", "train"):  # spread of the per-repeat ratios (noise on a shared CPU)
         ratios = [a / b for a, b in zip(times["ours", what], times["keras", what], strict=True)]
         medians["range", what] = (min(ratios), max(ratios))
@@ -96,7 +102,8 @@ def run_table(repeats):
     print(f"backend={keras.backend.backend()}  repeats={repeats} (median)  "
           f"large 1024x1024 matmul: {peak:.1f} GFLOP/s")  # fmt: skip
     header = (f"{'layer':<10}{'shape (B,T,n_x,n_a)':<22}{'pass':<8}{'ours ms':>9}{'keras ms':>10}"
-              f"{'ratio':>8}{'ratio range':>13}{'ours GF/s':>11}{'keras GF/s':>12}")  # fmt: skip
+              f"{'ratio':>8}{'ratio range':>13}{'ours GF/s':>11}{'keras GF/s':>12}"
+              f"{'unroll=True':>13}")  # fmt: skip
     print(header)
     print("-" * len(header))
     ratios = {}
@@ -111,7 +118,12 @@ def run_table(repeats):
                     f"{kind:<10}{str(shape):<22}{what:<8}{t_ours * 1e3:>9.1f}{t_keras * 1e3:>10.1f}"
                     f"{t_ours / t_keras:>8.2f}{'{:.2f}-{:.2f}'.format(*result['range', what]):>13}"
                     f"{factor * flops / t_ours / 1e9:>11.1f}"
-                    f"{factor * flops / t_keras / 1e9:>12.1f}",
+                    f"{factor * flops / t_keras / 1e9:>12.1f}"
+                    + (
+                        f"{result['unrolled ratio']:>13.2f}"
+                        if what == "train" and "unrolled ratio" in result
+                        else ""
+                    ),  # fmt: skip
                     flush=True,
                 )
     print(f"large matmul again: {large_matmul_gflops(repeats):.1f} GFLOP/s")

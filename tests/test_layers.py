@@ -288,8 +288,9 @@ def test_deep_rnn_argument_errors():
 
 
 # --- the partially unrolled loops of rnn_utils.layers._loop (k steps per loop iteration) ---------
-# T=13 has no divisor in 4..10: one block of 10 steps in the loop plus an unrolled tail of 3;
-# T=12 runs two blocks of 6; T=1 is a single block.
+# With unroll=True: T=13 has no divisor in 4..10, so one block of 10 steps in the loop plus an
+# unrolled tail of 3 (GRU; the LSTM's backward loop); T=12 runs two blocks of 6; T=1 is a single
+# block; SimpleRNN and the LSTM's forward pass run a short sequence as one block.
 @pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])
 @pytest.mark.parametrize(
     "time, masked, go_backwards",
@@ -301,7 +302,7 @@ def test_unrolled_fused_loop_matches_keras(kind, time, masked, go_backwards):
     assert _loop.unroll_factor(13) == 10 and _loop.unroll_factor(12) == 6
     rng = np.random.default_rng(time)
     x = rng.normal(size=(3, time, 2)).astype("float32")
-    flags = dict(go_backwards=go_backwards, return_sequences=True, return_state=True)
+    flags = dict(go_backwards=go_backwards, return_sequences=True, return_state=True, unroll=True)
     ours, theirs = h.twin_layers(kind, rng, 2, 4, **flags)
     kwargs = {"mask": h.right_padded_mask(rng, 3, time)} if masked else {}
     out_err = h.record(
@@ -310,6 +311,39 @@ def test_unrolled_fused_loop_matches_keras(kind, time, masked, go_backwards):
     grads = h.loss_and_grads(ours, x, training=True, **kwargs)
     grad_err = h.record("gradient", h.max_abs_diff(grads, h.loss_and_grads(theirs, x, **kwargs)))
     assert out_err <= 1e-5 and grad_err <= 1e-4, (out_err, grad_err)
+
+
+@pytest.mark.parametrize(
+    "make, unrolled, expected",
+    [
+        (lambda u: GRU(4, unroll=u), False, [1, 1]),
+        (lambda u: GRU(4, unroll=u), True, [6, 6]),
+        (lambda u: LSTM(4, unroll=u), True, [12, 6]),  # forward fully unrolled
+        (lambda u: SimpleRNN(4, unroll=u), True, [12, 12]),
+        (lambda u: Bidirectional(GRU(4, unroll=u)), True, [6, 6, 6, 6]),
+        (lambda u: DeepRNN([LSTM(4, unroll=u), GRU(4)]), True, [12, 1, 1, 6]),
+    ],
+)
+def test_unroll_flag_sets_steps_per_loop_iteration(monkeypatch, make, unrolled, expected):
+    """The layer's ``unroll`` reaches its training loops (forward, then backward), at T = 12."""
+    from rnn_utils.layers import _loop
+
+    steps = []
+
+    def recording(length, max_unroll=None):
+        steps.append(_loop.__dict__["_real_unroll_factor"](length, max_unroll))
+        return steps[-1]
+
+    monkeypatch.setitem(_loop.__dict__, "_real_unroll_factor", _loop.unroll_factor)
+    monkeypatch.setattr(_loop, "unroll_factor", recording)
+    tf = pytest.importorskip("tensorflow")  # the hand-written BPTT is TensorFlow's
+    layer = make(unrolled)
+    x = tf.zeros((2, 12, 3))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(layer(x, training=True))
+    tape.gradient(loss, x)
+    assert sorted(steps) == sorted(expected), steps
 
 
 @pytest.mark.parametrize("kind", ["simple", "gru", "lstm"])

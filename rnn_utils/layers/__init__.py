@@ -18,7 +18,8 @@ Weights are laid out exactly like the built-ins', so ``ours.set_weights(builtin.
 gives the same outputs; ``layer.trace(x)`` returns the gate activations over time for plots.
 The constructors take every argument of Keras 3.15's built-ins, in the same order and with the
 same defaults: variational ``dropout``/``recurrent_dropout`` with ``seed``, ``stateful`` with
-``reset_state()``, and ``unroll``/``use_cudnn``/``implementation`` (accepted, no effect).
+``reset_state()``, ``unroll`` (steps per loop iteration of the training pass), and
+``use_cudnn``/``implementation`` (accepted, no effect).
 """
 
 from rnn_utils.versions import check_versions

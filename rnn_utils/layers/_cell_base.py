@@ -232,10 +232,11 @@ class RecurrentCell(keras.layers.Layer, DropoutRNNCell):
         """Whether ``fused_sequence`` applies: TensorFlow backend and the default activations."""
         return False
 
-    def fused_sequence(self, xs, mask, weights, states):
+    def fused_sequence(self, xs, mask, weights, states, unroll=False):
         """``(a<t> for all t, [final states])`` with hand-written BPTT; None if unsupported.
 
-        ``xs`` is the projected input, time-major; ``mask`` a float (T, batch, 1) tensor or None.
+        ``xs`` is the projected input, time-major; ``mask`` a float (T, batch, 1) tensor or None;
+        ``unroll``: the layer's flag, steps per loop iteration (``_loop.steps_per_iteration``).
         """
         return None
 

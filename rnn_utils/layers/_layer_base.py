@@ -59,7 +59,7 @@ class SequenceLayer(keras.layers.Layer):
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
         self.stateful = bool(stateful)
-        self.unroll = bool(unroll)  # accepted for Keras code; the loop picks its own unrolling
+        self.unroll = bool(unroll)  # steps per loop iteration of the hand-written BPTT
         if use_cudnn not in _USE_CUDNN:
             raise ValueError(f'`use_cudnn` must be "auto", True or False, got {use_cudnn!r}.')
         self.use_cudnn = use_cudnn  # accepted for Keras code; the layers never call cuDNN
@@ -210,7 +210,7 @@ class SequenceLayer(keras.layers.Layer):
             zero_output_for_mask=self.zero_output_for_mask,
             initial_state_given=initial_state is not None,
             return_sequences=self.return_sequences,
-            fused=(lambda xs, m, init: self.cell.fused_sequence(xs, m, weights, init))
+            fused=(lambda xs, m, init: self.cell.fused_sequence(xs, m, weights, init, self.unroll))
             if fused
             else None,
         )
@@ -318,8 +318,13 @@ LAYER_DOC = """{kind} sequence layer; the keras.ops twin of ``keras.layers.{kind
             batch and used at every step (Keras's scheme; ours shares a mask across gates).
             With ``recurrent_dropout`` the backward pass is autodiff's, not the hand-written
             BPTT. seed: the masks' seed.
-        unroll, use_cudnn (and ``implementation``): accepted so Keras code runs unchanged;
-            no effect (the loop unrolls short sequences by itself; cuDNN is never called).
+        unroll: steps per loop iteration of the training pass (the hand-written BPTT). False
+            (default, as in Keras): one, the smallest graph and the fastest first training step
+            of a fresh model. True: several (all of them for a short sequence of known length),
+            a graph that takes longer to build and may then run each step faster
+            (benchmarks/README.md). Inference loops one step at a time either way.
+        use_cudnn (and ``implementation``): accepted so Keras code runs unchanged; no effect
+            (cuDNN is never called).
         zero_output_for_mask: output zeros (not the previous output) at masked steps.
         **kwargs: the cell's other arguments ({cell}, as in Keras) and base-layer arguments
             (name, dtype, activity_regularizer, ...).

@@ -135,12 +135,29 @@ def _last_state_loop(step, xs, time_mask, initial_states, length):
     return list(result[1:])
 
 
-MAX_UNROLL = 10  # largest number of time steps per loop iteration
-# Sequences up to this length run fully unrolled, with no loop, in SimpleRNN's forward and
-# backward pass and in the LSTM's forward pass. A loop's outputs are first packed per block, then
-# copied again by TensorListStack, ~1 ms per (T, batch, 128) tensor on the benchmark VM, which
-# matters most when a step does little work. Slower at T = 200, n = 256 (benchmarks/README.md).
+MAX_UNROLL = 10  # steps per loop iteration of the hand-written BPTT with unroll=True
+# With unroll=True, sequences up to this length run fully unrolled, with no loop, in SimpleRNN's
+# forward and backward pass and in the LSTM's forward pass. A loop's outputs are first packed per
+# block, then copied again by TensorListStack, ~1 ms per (T, batch, 128) tensor on the benchmark
+# VM, which matters most when a step does little work. Slower at T = 200, n = 256.
 FULL_UNROLL_MAX_LENGTH = 100
+
+
+def steps_per_iteration(xs, unroll, full=False):
+    """Steps per loop iteration of a hand-written BPTT loop over ``xs``, from a layer's ``unroll``.
+
+    False (the default, as in Keras): one step per iteration. Tracing costs about a millisecond
+    per op, so this smallest graph makes a fresh model's first training step fastest. True:
+    ``MAX_UNROLL`` steps per iteration, or with ``full`` every step of a sequence of known length
+    up to ``FULL_UNROLL_MAX_LENGTH`` (no loop at all): a larger graph, slower to build, faster per
+    step afterwards at small widths (benchmarks/README.md, "Where the first step goes").
+    """
+    if not unroll:
+        return 1
+    length = xs.shape[0]
+    if full and length is not None and length <= FULL_UNROLL_MAX_LENGTH:
+        return length
+    return MAX_UNROLL
 
 
 def unroll_factor(length, max_unroll=None):
@@ -213,12 +230,6 @@ def chunked_scan(step, carry, xs, y_widths, reverse=False, max_unroll=None):
     return carry, tuple(
         ops.concatenate(pair, axis=0) for pair in zip(head_ys, tail_ys, strict=True)
     )
-
-
-def full_unroll(xs):
-    """Steps per loop iteration: all of them for a short sequence of known length."""
-    length = xs.shape[0]
-    return length if length is not None and length <= FULL_UNROLL_MAX_LENGTH else MAX_UNROLL
 
 
 def keep_where(m, new, old):

@@ -15,6 +15,7 @@ from rnn_utils.layers._loop import (
     keep_where,
     outputs_from_prev,
     present,
+    steps_per_iteration,
     with_mask,
     zeros_if_none,
 )
@@ -112,14 +113,14 @@ class GRUCell(GatedCell):
         default = (self.activation, "tanh"), (self.recurrent_activation, "sigmoid")
         return self.reset_after and self._is_default(*default)
 
-    def fused_sequence(self, xs, mask, weights, states):
+    def fused_sequence(self, xs, mask, weights, states, unroll=False):
         if not self.has_fused_bptt:
             return None
         if self.use_bias:
             bias = weights["bias"][1]
         else:
             bias = ops.zeros((3 * self.units,), xs.dtype)
-        return gru_sequence(xs, mask, weights["recurrent_kernel"], bias, states[0])
+        return gru_sequence(xs, mask, weights["recurrent_kernel"], bias, states[0], unroll)
 
     def get_config(self):
         return {**super().get_config(), "reset_after": self.reset_after}
@@ -149,13 +150,14 @@ class GRU(SequenceLayer):
         super().__init__(**named_arguments(locals()), **kwargs)
 
 
-def gru_sequence(xs, mask, kernel, recurrent_bias, h0):
+def gru_sequence(xs, mask, kernel, recurrent_bias, h0, unroll=False):
     """GRU with reset_after=True: returns (H, [a<T>]), with a custom BPTT gradient."""
     n = h0.shape[-1]
 
     @ops.custom_gradient
     def run(xs, kernel, recurrent_bias, h0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
+        steps = steps_per_iteration(xs, unroll)
 
         def step(carry, inputs):
             (h,) = carry
@@ -170,7 +172,7 @@ def gru_sequence(xs, mask, kernel, recurrent_bias, h0):
             return (h_new,), (h, zr, hh, inner_h)
 
         (h_last,), (h_prev_seq, ZR, HH, INNER_H) = chunked_scan(
-            step, (h0,), with_mask(xs, m), [n, 2 * n, n, n]
+            step, (h0,), with_mask(xs, m), [n, 2 * n, n, n], max_unroll=steps
         )
 
         def grad(d_h_prev_seq, d_h_last, variables=None):
@@ -196,7 +198,7 @@ def gru_sequence(xs, mask, kernel, recurrent_bias, h0):
 
             xs_back = (inner_factor, Z) + present(m, d_h_prev_seq)
             init = (zeros_if_none(d_h_last, h0),)
-            (dh0,), (DH,) = chunked_scan(back, init, xs_back, [n], reverse=True)
+            (dh0,), (DH,) = chunked_scan(back, init, xs_back, [n], reverse=True, max_unroll=steps)
             DH3 = ops.concatenate([DH, DH, DH], axis=-1)
             d_inner = DH3 * inner_factor
             d_x = DH3 * ops.concatenate([d_z_factor, d_r_factor, d_h_factor], axis=-1)

@@ -11,10 +11,10 @@ from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
     dense_grad,
-    full_unroll,
     keep_where,
     outputs_from_prev,
     present,
+    steps_per_iteration,
     with_mask,
     zeros_if_none,
 )
@@ -136,10 +136,10 @@ class LSTMCell(GatedCell):
         default = (self.activation, "tanh"), (self.recurrent_activation, "sigmoid")
         return not self.peephole and self._is_default(*default)
 
-    def fused_sequence(self, xs, mask, weights, states):
+    def fused_sequence(self, xs, mask, weights, states, unroll=False):
         if not self.has_fused_bptt:
             return None
-        return lstm_sequence(xs, mask, weights["recurrent_kernel"], *states)
+        return lstm_sequence(xs, mask, weights["recurrent_kernel"], *states, unroll=unroll)
 
     def get_config(self):
         config = {"unit_forget_bias": self.unit_forget_bias, "peephole": self.peephole}
@@ -170,7 +170,7 @@ class LSTM(SequenceLayer):
         super().__init__(**named_arguments(locals()), **kwargs)
 
 
-def lstm_sequence(xs, mask, kernel, h0, c0):
+def lstm_sequence(xs, mask, kernel, h0, c0, unroll=False):
     """Returns (H, [a<T>, c<T>]), H of shape (T, batch, n), with a custom BPTT gradient."""
     n = h0.shape[-1]
 
@@ -203,7 +203,11 @@ def lstm_sequence(xs, mask, kernel, h0, c0):
             return (h_new, c_new), (h, q, p, f)
 
         (h_last, c_last), (H_prev, Q, P, F) = chunked_scan(
-            step, (h0, c0), with_mask(xs, m), [n, 4 * n, n, n], max_unroll=full_unroll(xs)
+            step,
+            (h0, c0),
+            with_mask(xs, m),
+            [n, 4 * n, n, n],
+            max_unroll=steps_per_iteration(xs, unroll, full=True),
         )
 
         def grad(d_h_prev_seq, d_h_last, d_c_last, variables=None):
@@ -229,7 +233,14 @@ def lstm_sequence(xs, mask, kernel, h0, c0):
 
             init = (zeros_if_none(d_h_last, h0), zeros_if_none(d_c_last, c0))
             xs_back = (Q, P, F) + present(m, d_h_prev_seq)
-            (dh0, dc0), (DZ,) = chunked_scan(back, init, xs_back, [4 * n], reverse=True)
+            (dh0, dc0), (DZ,) = chunked_scan(
+                back,
+                init,
+                xs_back,
+                [4 * n],
+                reverse=True,
+                max_unroll=steps_per_iteration(xs, unroll),
+            )
             d_kernel = dense_grad(H_prev, DZ)  # one large matmul for all steps
             grads = [DZ, d_kernel, dh0, dc0] + ([ops.zeros_like(m)] if m is not None else [])
             return grads if variables is None else (grads, [])

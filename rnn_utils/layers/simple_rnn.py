@@ -12,9 +12,9 @@ from rnn_utils.layers._layer_base import LAYER_DOC, SERIALIZABLE, SequenceLayer
 from rnn_utils.layers._loop import (
     chunked_scan,
     dense_grad,
-    full_unroll,
     keep_where,
     present,
+    steps_per_iteration,
     with_mask,
     zeros_if_none,
 )
@@ -64,10 +64,10 @@ class SimpleRNNCell(RecurrentCell):
     def has_fused_bptt(self):
         return self._is_default((self.activation, "tanh"))
 
-    def fused_sequence(self, xs, mask, weights, states):
+    def fused_sequence(self, xs, mask, weights, states, unroll=False):
         if not self.has_fused_bptt:
             return None
-        return simple_sequence(xs, mask, weights["recurrent_kernel"], states[0])
+        return simple_sequence(xs, mask, weights["recurrent_kernel"], states[0], unroll)
 
 
 @SERIALIZABLE
@@ -92,7 +92,7 @@ class SimpleRNN(SequenceLayer):
         super().__init__(**named_arguments(locals()), **kwargs)
 
 
-def simple_sequence(xs, mask, kernel, h0):
+def simple_sequence(xs, mask, kernel, h0, unroll=False):
     """tanh SimpleRNN: returns (H, [a<T>]), with a custom BPTT gradient.
 
     Unlike the gated cells, it stores only a<t> (the output sequence itself): tanh' = 1 − a<t>²
@@ -102,7 +102,7 @@ def simple_sequence(xs, mask, kernel, h0):
     @ops.custom_gradient
     def run(xs, kernel, h0, *maybe_mask):
         m = maybe_mask[0] if maybe_mask else None
-        unroll = full_unroll(xs)
+        steps = steps_per_iteration(xs, unroll, full=True)
 
         def step(carry, inputs):
             (h,) = carry
@@ -111,7 +111,7 @@ def simple_sequence(xs, mask, kernel, h0):
             return (h_new,), (h_new,)
 
         n = h0.shape[-1]
-        (h_last,), (H,) = chunked_scan(step, (h0,), with_mask(xs, m), [n], max_unroll=unroll)
+        (h_last,), (H,) = chunked_scan(step, (h0,), with_mask(xs, m), [n], max_unroll=steps)
 
         def grad(d_H, d_h_last, variables=None):
             kernel_t = ops.transpose(kernel)
@@ -131,7 +131,7 @@ def simple_sequence(xs, mask, kernel, h0):
 
             xs_back = (H,) + present(m, d_H)
             init = (zeros_if_none(d_h_last, h0),)
-            (dh0,), (D,) = chunked_scan(back, init, xs_back, [n], reverse=True, max_unroll=unroll)
+            (dh0,), (D,) = chunked_scan(back, init, xs_back, [n], reverse=True, max_unroll=steps)
             # dU = Σ_t a<t-1>^T d<t>: a<0> = h0 for the first step, views of H and D for the rest.
             d_kernel = ops.matmul(ops.transpose(h0), D[0])
             if H.shape[0] is None or H.shape[0] > 1:
