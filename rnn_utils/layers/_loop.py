@@ -150,7 +150,7 @@ def steps_per_iteration(xs, unroll, full=False):
     per op, so this smallest graph makes a fresh model's first training step fastest. True:
     ``MAX_UNROLL`` steps per iteration, or with ``full`` every step of a sequence of known length
     up to ``FULL_UNROLL_MAX_LENGTH`` (no loop at all): a larger graph, slower to build, faster per
-    step afterwards at small widths (benchmarks/README.md, "Where the first step goes").
+    step afterwards at small widths (benchmarks/README.md, the first_step.py section).
     """
     if not unroll:
         return 1
