@@ -328,13 +328,12 @@ def test_unroll_flag_sets_steps_per_loop_iteration(monkeypatch, make, unrolled, 
     """The layer's ``unroll`` reaches its training loops (forward, then backward), at T = 12."""
     from rnn_utils.layers import _loop
 
-    steps = []
+    steps, real_unroll_factor = [], _loop.unroll_factor
 
     def recording(length, max_unroll=None):
-        steps.append(_loop.__dict__["_real_unroll_factor"](length, max_unroll))
+        steps.append(real_unroll_factor(length, max_unroll))
         return steps[-1]
 
-    monkeypatch.setitem(_loop.__dict__, "_real_unroll_factor", _loop.unroll_factor)
     monkeypatch.setattr(_loop, "unroll_factor", recording)
     tf = pytest.importorskip("tensorflow")  # the hand-written BPTT is TensorFlow's
     layer = make(unrolled)
