@@ -56,6 +56,7 @@ def parse_args(argv=None):
     add("--attention", choices=["dot", "general", "additive"], default="general")
     add("--learning-rate", type=float, default=2e-3)
     add("--dropout", type=float, default=0.0, help="Seq2Seq's dropout rate while training")
+    add("--input-feeding", action="store_true", help="feed the attentional vector back (Luong)")
     add("--devices", type=int, default=1, help="MirroredStrategy over this many devices")
     add("--max-words", type=int, default=None, help="train on the first N words (smoke runs)")
     add("--eval-words", type=int, default=None, help="evaluate on N held-out words (all: None)")
@@ -121,6 +122,7 @@ def build_model(args, vocabs, steps_per_epoch):
         encoder_layers=args.encoder_layers,
         attention=args.attention,
         dropout=args.dropout,
+        input_feeding=args.input_feeding,
     )
     schedule = keras.optimizers.schedules.CosineDecay(
         args.learning_rate, decay_steps=args.epochs * steps_per_epoch, alpha=0.02

@@ -18,9 +18,13 @@ def _model(cell="gru", attention="dot", **kwargs):
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
-@pytest.mark.parametrize("attention", [None, "dot", "general", "additive"])
-def test_step_by_step_decoding_equals_the_teacher_forced_pass(cell, attention):
-    model = _model(cell, attention, encoder_layers=2)
+@pytest.mark.parametrize(
+    "attention, input_feeding",
+    [(None, False), ("dot", False), ("general", False), ("additive", False)]
+    + [("dot", True), ("general", True), ("additive", True)],
+)
+def test_step_by_step_decoding_equals_the_teacher_forced_pass(cell, attention, input_feeding):
+    model = _model(cell, attention, encoder_layers=2, input_feeding=input_feeding)
     full = keras.ops.convert_to_numpy(keras.ops.log_softmax(model((SOURCE, TARGET_IN)), -1))
     states = model.initial_decoder_states(SOURCE)
     assert len(states) == model.step_state_count
@@ -30,8 +34,9 @@ def test_step_by_step_decoding_equals_the_teacher_forced_pass(cell, attention):
         np.testing.assert_allclose(log_probs[real], full[real, t], atol=1e-5)
 
 
-def test_padded_source_positions_get_zero_attention_and_do_not_matter():
-    model = _model(bidirectional=False)
+@pytest.mark.parametrize("input_feeding", [False, True])
+def test_padded_source_positions_get_zero_attention_and_do_not_matter(input_feeding):
+    model = _model(bidirectional=False, input_feeding=input_feeding)
     _, weights = model((SOURCE, TARGET_IN), return_attention=True)
     weights = np.asarray(weights)
     assert np.all(weights[0, :, 3:] == 0) and np.all(weights[2, :, 1:] == 0)
@@ -82,6 +87,33 @@ def test_dropout_acts_in_training_only_and_survives_saving(tmp_path):
     np.testing.assert_allclose(np.asarray(loaded((SOURCE, TARGET_IN))), inference, atol=1e-6)
 
 
+def test_input_feeding_carries_the_attentional_vector_into_the_next_step():
+    # Changing W_c changes ĥ<1>; only with input feeding does that reach s<2> and so the
+    # attention weights of step 2 (without it, attention depends on s<t> alone).
+    for input_feeding, should_change in ((False, False), (True, True)):
+        model = _model("gru", "general", input_feeding=input_feeding)
+        model((SOURCE, TARGET_IN))  # builds the weights
+        model.attention.kernel.assign(model.attention.kernel * 30.0)  # far from uniform weights
+        _, before = model((SOURCE, TARGET_IN), return_attention=True)
+        kernel = model.combine.kernel
+        kernel.assign(kernel * 3.0)
+        _, after = model((SOURCE, TARGET_IN), return_attention=True)
+        before, after = np.asarray(before), np.asarray(after)
+        np.testing.assert_allclose(after[:, 0], before[:, 0], atol=1e-6)  # step 1: ĥ<0> = 0
+        assert (np.abs(after[:, 1:] - before[:, 1:]).max() > 1e-4) == should_change
+
+
+def test_input_feeding_dropout_and_saving(tmp_path):
+    model = _model("lstm", "additive", input_feeding=True, dropout=0.5)
+    inference = np.asarray(model((SOURCE, TARGET_IN)))
+    trained = [np.asarray(model((SOURCE, TARGET_IN), training=True)) for _ in range(2)]
+    assert np.abs(trained[0] - trained[1]).max() > 1e-3  # fresh masks at every call
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.get_config()["input_feeding"] is True
+    np.testing.assert_allclose(np.asarray(loaded((SOURCE, TARGET_IN))), inference, atol=1e-6)
+
+
 def test_bad_arguments_raise_clear_errors():
     with pytest.raises(ValueError, match=r"`dropout` must be a dropout rate in \[0, 1\)"):
         Seq2Seq(10, 9, dropout=1.0)
@@ -89,11 +121,14 @@ def test_bad_arguments_raise_clear_errors():
         Seq2Seq(10, 9, cell="rnn")
     with pytest.raises(ValueError, match="attention must be one of"):
         Seq2Seq(10, 9, attention="cosine")
+    with pytest.raises(ValueError, match="input_feeding=True .* needs attention"):
+        Seq2Seq(10, 9, attention=None, input_feeding=True)
     with pytest.raises(ValueError, match=r"source ids must have shape \(batch, T_x\)"):
         _model().encode(np.ones((2, 3, 4), "int32"))
 
 
-def test_a_trained_model_reverses_sequences_and_its_output_depends_on_the_input():
+@pytest.mark.parametrize("input_feeding", [False, True])
+def test_a_trained_model_reverses_sequences_and_its_output_depends_on_the_input(input_feeding):
     # Reverse 3-token sequences over tokens 2..6: a task only solvable by reading the source.
     rng = np.random.default_rng(1)
     bos, eos = 1, 7
@@ -101,7 +136,7 @@ def test_a_trained_model_reverses_sequences_and_its_output_depends_on_the_input(
     target = np.concatenate([source[:, ::-1], np.full((2048, 1), eos)], axis=1)
     target_in = np.concatenate([np.full((2048, 1), bos), target[:, :-1]], axis=1)
     keras.utils.set_random_seed(0)
-    model = Seq2Seq(8, 8, embedding_dim=8, units=16, attention="dot")
+    model = Seq2Seq(8, 8, embedding_dim=8, units=16, attention="dot", input_feeding=input_feeding)
     model.compile(keras.optimizers.Adam(1e-2), loss=masked_loss, metrics=[masked_accuracy])
     model.fit((source, target_in), target, batch_size=64, epochs=4, verbose=0)
     test = rng.integers(2, 7, size=(64, 3))

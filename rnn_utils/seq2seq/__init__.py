@@ -2,6 +2,8 @@
 
 - :mod:`rnn_utils.seq2seq.attention`: additive (Bahdanau) and multiplicative (Luong) attention
   layers that return their weights;
+- :mod:`rnn_utils.seq2seq.feeding`: input feeding, the decoder step that also reads the previous
+  step's attentional vector;
 - :mod:`rnn_utils.seq2seq.decoding`: greedy search and batched beam search over any decoder
   step function.
 """

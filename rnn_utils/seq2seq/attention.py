@@ -11,8 +11,8 @@ context vector is c<t> = Σ_t' α<t,t'> a<t'>:
 
 The layers score whatever state they are given. :class:`rnn_utils.seq2seq.model.Seq2Seq` uses
 Luong's placement for both scores: the query is s<t>, the state *after* decoder step t, and the
-context only enters the readout. Bahdanau et al. scored the previous state s<t-1> instead and fed
-the context into the recurrent step.
+context only enters the readout (and, with input feeding, the next step's input). Bahdanau et al.
+scored the previous state s<t-1> instead and fed the context into the recurrent step.
 
 Both layers are written with ``keras.ops`` only and return the weights with the context so they
 can be drawn. A padded source position (mask False) gets weight exactly 0. With the projections

@@ -12,24 +12,28 @@ Taught in notebook 08. It models P(y<1..T_y> | x<1..T_x>) = Π_t P(y<t> | y<1..t
   (``combine`` holds W_c, b_c; ``output_layer`` W_y, b_y). Without attention,
   ŷ<t> = softmax(W_y s<t> + b_y): everything about x must pass through the final states.
 
-Because attention acts after the recurrent step (no input feeding), training runs the decoder
-over the whole target in one call, and decoding one step at a time (:meth:`Seq2Seq.step`)
-computes exactly the same numbers. Padding id 0 is masked on both sides: padded source positions
-get attention weight 0, padded target positions count in neither the loss nor the accuracy
-(:func:`masked_loss`, :func:`masked_accuracy`).
+Because attention acts after the recurrent step, training runs the decoder over the whole
+target in one call, and decoding one step at a time (:meth:`Seq2Seq.step`) computes exactly the
+same numbers. With ``input_feeding=True`` ĥ<t-1> joins the decoder's input at step t
+(:mod:`rnn_utils.seq2seq.feeding`): training then loops over the target one step at a time, and
+:meth:`Seq2Seq.step` still computes the same numbers. Padding id 0 is masked on both sides:
+padded source positions get attention weight 0, padded target positions count in neither the
+loss nor the accuracy (:func:`masked_loss`, :func:`masked_accuracy`).
 """
 
 import keras
 from keras import ops
 
-from rnn_utils.layers import GRU, LSTM, Bidirectional
+from rnn_utils.layers import GRU, LSTM, Bidirectional, GRUCell, LSTMCell
 from rnn_utils.layers._cell_base import check_rate
 from rnn_utils.layers._layer_base import SERIALIZABLE
 from rnn_utils.seq2seq.attention import AdditiveAttention, LuongAttention
+from rnn_utils.seq2seq.feeding import InputFeedingCell
 
 __all__ = ["Seq2Seq", "masked_accuracy", "masked_loss"]
 
 _CELLS = {"gru": GRU, "lstm": LSTM}
+_STEP_CELLS = {"gru": GRUCell, "lstm": LSTMCell}
 _ATTENTION = (None, "dot", "general", "additive")
 
 
@@ -72,6 +76,9 @@ class Seq2Seq(keras.Model):
         dropout: rate of the regularising dropout while training (0: none). Every recurrent
             layer drops its inputs with it (one mask per sequence, the layers' ``dropout``),
             and with attention the attentional vector ĥ<t> is dropped before the output layer.
+        input_feeding: join ĥ<t-1> to the decoder's input at step t (Luong et al. 2015; needs
+            attention): the decoder then knows where it attended, at the cost of a step-by-step
+            loop in training (:mod:`rnn_utils.seq2seq.feeding`).
 
     Call arguments:
         inputs: ``(source ids (batch, T_x), decoder input ids (batch, T_y))``; the decoder
@@ -98,6 +105,7 @@ class Seq2Seq(keras.Model):
         bidirectional=True,
         attention="dot",
         dropout=0.0,
+        input_feeding=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -113,6 +121,8 @@ class Seq2Seq(keras.Model):
             raise ValueError(f'cell must be "gru" or "lstm", got {cell!r}.')
         if attention not in _ATTENTION:
             raise ValueError(f"attention must be one of {_ATTENTION}, got {attention!r}.")
+        if input_feeding and attention is None:
+            raise ValueError("input_feeding=True feeds the attentional vector: it needs attention.")
         self.config = dict(
             source_vocab_size=source_vocab_size,
             target_vocab_size=target_vocab_size,
@@ -123,6 +133,7 @@ class Seq2Seq(keras.Model):
             bidirectional=bool(bidirectional),
             attention=attention,
             dropout=check_rate(dropout, "dropout"),
+            input_feeding=bool(input_feeding),
         )
         layer = _CELLS[cell]
         self.source_embedding = keras.layers.Embedding(source_vocab_size, embedding_dim)
@@ -132,9 +143,10 @@ class Seq2Seq(keras.Model):
             rnn = layer(units, return_sequences=True, return_state=True, dropout=dropout)
             self.encoder_layers.append(Bidirectional(rnn) if bidirectional else rnn)
         self.decoder_units = units * (2 if bidirectional else 1)
-        self.decoder_rnn = layer(
-            self.decoder_units, return_sequences=True, return_state=True, dropout=dropout
-        )
+        if not input_feeding:
+            self.decoder_rnn = layer(
+                self.decoder_units, return_sequences=True, return_state=True, dropout=dropout
+            )
         self.attention = None
         if attention == "additive":
             self.attention = AdditiveAttention(self.decoder_units)
@@ -143,6 +155,13 @@ class Seq2Seq(keras.Model):
         self.combine = keras.layers.Dense(self.decoder_units, activation="tanh")
         self.readout_dropout = keras.layers.Dropout(dropout)
         self.output_layer = keras.layers.Dense(target_vocab_size)
+        if input_feeding:  # the loop owns one step: recurrent cell, attention, combine
+            self.feeding_cell = InputFeedingCell(
+                _STEP_CELLS[cell](self.decoder_units), self.attention, self.combine, dropout
+            )
+            self.decoder_rnn = keras.layers.RNN(
+                self.feeding_cell, return_sequences=True, return_state=True
+            )
 
     def build(self, input_shape):
         # One symbolic call creates every weight (needed before loading saved weights).
@@ -178,6 +197,21 @@ class Seq2Seq(keras.Model):
         attended = self.combine(ops.concatenate([s, context], axis=-1))
         return self.output_layer(self.readout_dropout(attended, training=training)), weights
 
+    def _fed_states(self, encoded, source_mask, states):
+        """With input feeding: the memory set and ĥ<0> = 0 appended to the initial states."""
+        if not self.config["input_feeding"]:
+            return states
+        self.feeding_cell.attend_to(encoded, source_mask)
+        return [*states, ops.zeros_like(states[0])]
+
+    def _fed_readout(self, outputs, encoded, source_mask, training=None, weights=False):
+        """Logits from the input-feeding loop's outputs [ĥ<t>, s<t>] (weights recomputed)."""
+        attended, s = outputs[..., : self.decoder_units], outputs[..., self.decoder_units :]
+        logits = self.output_layer(self.readout_dropout(attended, training=training))
+        if not weights:
+            return logits, None
+        return logits, self.attention(s, encoded, source_mask=source_mask)[1]
+
     def call(self, inputs, training=None, return_attention=False):
         source, target_in = inputs
         encoded, source_mask, states = self.encode(source, training=training)
@@ -185,10 +219,15 @@ class Seq2Seq(keras.Model):
         s, *_ = self.decoder_rnn(
             self.target_embedding(target_in),
             mask=ops.not_equal(target_in, 0),
-            initial_state=states,
+            initial_state=self._fed_states(encoded, source_mask, states),
             training=training,
         )
-        logits, weights = self._readout(s, encoded, source_mask, training=training)
+        if self.config["input_feeding"]:
+            logits, weights = self._fed_readout(
+                s, encoded, source_mask, training=training, weights=return_attention
+            )
+        else:
+            logits, weights = self._readout(s, encoded, source_mask, training=training)
         return (logits, weights) if return_attention else logits
 
     def step(self, tokens, states):
@@ -199,12 +238,15 @@ class Seq2Seq(keras.Model):
         """
         encoded, source_mask, *dec_states = states
         y = self.target_embedding(ops.convert_to_tensor(tokens, "int32")[:, None])
-        s, *dec_states = self.decoder_rnn(
-            y, initial_state=[ops.convert_to_tensor(d) for d in dec_states]
-        )
-        logits, _ = self._readout(
-            s, ops.convert_to_tensor(encoded), ops.convert_to_tensor(source_mask)
-        )
+        memory = ops.convert_to_tensor(encoded), ops.convert_to_tensor(source_mask)
+        dec_states = [ops.convert_to_tensor(d) for d in dec_states]
+        if self.config["input_feeding"]:
+            self.feeding_cell.attend_to(*memory)
+            out, dec_states = self.feeding_cell(y[:, 0], dec_states)
+            logits, _ = self._fed_readout(out[:, None], *memory)
+        else:
+            s, *dec_states = self.decoder_rnn(y, initial_state=dec_states)
+            logits, _ = self._readout(s, *memory)
         log_probs = ops.log_softmax(logits[:, 0], axis=-1)
         return ops.convert_to_numpy(log_probs), [
             encoded,
@@ -214,12 +256,14 @@ class Seq2Seq(keras.Model):
 
     @property
     def step_state_count(self):
-        """How many arrays :meth:`step` carries: a<1..T_x>, the mask, then s (and c for LSTM)."""
-        return 2 + (2 if self.config["cell"] == "lstm" else 1)
+        """How many arrays :meth:`step` carries: a<1..T_x>, the mask, then s (and c for LSTM),
+        then ĥ with input feeding."""
+        return 2 + (2 if self.config["cell"] == "lstm" else 1) + self.config["input_feeding"]
 
     def initial_decoder_states(self, source):
         """The ``states`` list that :meth:`step` starts from, as NumPy arrays."""
         encoded, mask, states = self.encode(source)
+        states = self._fed_states(encoded, mask, states)
         return [
             ops.convert_to_numpy(encoded),
             ops.convert_to_numpy(mask),
