@@ -100,3 +100,32 @@ def test_stateful_layers_carry_their_state_through_keras_jax_trainer():
     """Keras's JAX trainer calls the model statelessly: the carried states must be among the
     model's non-trainable variables to survive from one batch to the next."""
     _run_on_jax(STATEFUL_SCRIPT, "stateful ok")
+
+
+FEEDING_SCRIPT = """
+import keras
+import numpy as np
+from rnn_utils.seq2seq.model import Seq2Seq, masked_loss
+source = np.array([[3, 4, 5, 0, 0], [2, 3, 4, 5, 6], [7, 0, 0, 0, 0]])
+target_in = np.array([[1, 4, 5, 6], [1, 2, 3, 0], [1, 7, 0, 0]])
+for cell in ("gru", "lstm"):
+    keras.utils.set_random_seed(0)
+    model = Seq2Seq(10, 9, embedding_dim=4, units=6, cell=cell, attention="general",
+                    input_feeding=True, dropout=0.2)
+    full = np.asarray(keras.ops.log_softmax(model((source, target_in)), -1))
+    states = model.initial_decoder_states(source)
+    for t in range(target_in.shape[1]):  # padded target steps: JAX's masked loop path
+        log_probs, states = model.step(target_in[:, t], states)
+        real = target_in[:, t] != 0
+        assert np.abs(log_probs[real] - full[real, t]).max() < 1e-5, (cell, t)
+    model.compile(keras.optimizers.Adam(1e-2), loss=masked_loss)
+    history = model.fit((source, target_in), target_in, epochs=5, verbose=0).history["loss"]
+    assert history[-1] < history[0], (cell, history)
+print("input feeding ok")
+"""
+
+
+@needs_jax
+def test_input_feeding_decoder_trains_and_decodes_on_jax():
+    """Keras's JAX loop repeats the first state at padded steps: it must be the cell's output."""
+    _run_on_jax(FEEDING_SCRIPT, "input feeding ok")

@@ -34,9 +34,10 @@ class InputFeedingCell(keras.layers.Layer, DropoutRNNCell):
             previous token and on the fed-back ĥ<t-1>, while training.
         seed: seed of the dropout masks.
 
-    States: the wrapped cell's states, then ĥ<t>. Output at step t: [ĥ<t>, s<t>] joined, so that
-    the attention weights can be recomputed from s<1..T_y> after the loop (they are not a
-    fixed-size output).
+    Output at step t: [ĥ<t>, s<t>] joined, so that the attention weights can be recomputed from
+    s<1..T_y> after the loop (they are not a fixed-size output). States: that output first
+    (Keras's JAX loop repeats the first state as the output of a padded step), then the wrapped
+    cell's states.
     """
 
     def __init__(self, cell, attention, combine, dropout=0.0, seed=None, **kwargs):
@@ -48,9 +49,9 @@ class InputFeedingCell(keras.layers.Layer, DropoutRNNCell):
         if self.dropout:
             self.seed_generator = keras.random.SeedGenerator(seed)
         self.units = cell.units
-        cell_states = cell.state_size if isinstance(cell.state_size, list) else [cell.state_size]
-        self.state_size = [*cell_states, self.units]
         self.output_size = 2 * self.units
+        cell_states = cell.state_size if isinstance(cell.state_size, list) else [cell.state_size]
+        self.state_size = [self.output_size, *cell_states]
         object.__setattr__(self, "_memory", None)  # not tracked: tensors of one call
 
     def attend_to(self, encoded, source_mask):
@@ -69,12 +70,14 @@ class InputFeedingCell(keras.layers.Layer, DropoutRNNCell):
     def call(self, inputs, states, training=False):
         if self._memory is None:
             raise ValueError("call attend_to(encoded, source_mask) before running the decoder.")
-        *cell_states, fed = states
+        previous, *cell_states = states
+        fed = previous[:, : self.units]  # ĥ<t-1>
         if training and self.dropout:
             inputs = inputs * self.get_dropout_mask(inputs)
-            fed = fed * self.get_recurrent_dropout_mask(fed)
+            fed = fed * self.get_recurrent_dropout_mask(previous)[:, : self.units]
         s, cell_states = self.cell.call(ops.concatenate([inputs, fed], axis=-1), cell_states)
         encoded, source_mask = self._memory
         context, _ = self.attention(s, encoded, source_mask=source_mask)
         attended = self.combine(ops.concatenate([s, context], axis=-1))
-        return ops.concatenate([attended, s], axis=-1), [*cell_states, attended]
+        output = ops.concatenate([attended, s], axis=-1)
+        return output, [output, *cell_states]

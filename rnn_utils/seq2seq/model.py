@@ -198,11 +198,11 @@ class Seq2Seq(keras.Model):
         return self.output_layer(self.readout_dropout(attended, training=training)), weights
 
     def _fed_states(self, encoded, source_mask, states):
-        """With input feeding: the memory set and ĥ<0> = 0 appended to the initial states."""
+        """With input feeding: the memory set and [ĥ<0>, s<0>] = 0 put before the initial states."""
         if not self.config["input_feeding"]:
             return states
         self.feeding_cell.attend_to(encoded, source_mask)
-        return [*states, ops.zeros_like(states[0])]
+        return [ops.concatenate([ops.zeros_like(states[0])] * 2, axis=-1), *states]
 
     def _fed_readout(self, outputs, encoded, source_mask, training=None, weights=False):
         """Logits from the input-feeding loop's outputs [ĥ<t>, s<t>] (weights recomputed)."""
@@ -256,8 +256,8 @@ class Seq2Seq(keras.Model):
 
     @property
     def step_state_count(self):
-        """How many arrays :meth:`step` carries: a<1..T_x>, the mask, then s (and c for LSTM),
-        then ĥ with input feeding."""
+        """How many arrays :meth:`step` carries: a<1..T_x>, the mask, with input feeding the last
+        output [ĥ, s], then s (and c for LSTM)."""
         return 2 + (2 if self.config["cell"] == "lstm" else 1) + self.config["input_feeding"]
 
     def initial_decoder_states(self, source):
