@@ -188,14 +188,18 @@ def test_command_line_usage_errors_exit_with_2(command_line):
     assert exit_info.value.code == 2
 
 
-@pytest.mark.parametrize("input_feeding", [[], ["--input-feeding"]], ids=["luong", "fed"])
-def test_training_script_runs_on_two_devices_and_resumes(tmp_path, input_feeding):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+def _tiny_training_command(tmp_path):
     base = [sys.executable, str(ROOT / "scripts" / "train_g2p.py"), "--devices", "2"]
     base += ["--max-words", "256", "--eval-words", "20", "--units", "8", "--encoder-layers", "1"]
     base += ["--embedding-dim", "8", "--batch-size", "64", "--work", str(tmp_path / "work")]
-    base += ["--dropout", "0.1", *input_feeding]
-    base += ["--out", str(tmp_path / "model")]
+    return base + ["--dropout", "0.1", "--out", str(tmp_path / "model")]
+
+
+_QUIET = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def test_training_script_runs_on_two_devices_and_resumes(tmp_path):
+    env, base = _QUIET, _tiny_training_command(tmp_path)
     for epochs in ("1", "2"):  # the second run continues from the first one's backup
         done = subprocess.run([*base, "--epochs", epochs], capture_output=True, text=True, env=env)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -208,7 +212,7 @@ def test_training_script_runs_on_two_devices_and_resumes(tmp_path, input_feeding
     assert best["validation_wer"] == min(wers) and wers[best["epoch"] - 1] == min(wers)
     card = json.loads((tmp_path / "model" / "card.json").read_text())
     assert card["chosen_epoch"] == best and card["hyper_parameters"]["dropout"] == 0.1
-    assert card["hyper_parameters"]["input_feeding"] == bool(input_feeding)
+    assert card["hyper_parameters"]["input_feeding"] is False
     seconds = [float(r["seconds"]) for r in rows]
     assert min(seconds) > 0 and card["training_seconds_all_runs"] == round(sum(seconds))
     assert card["heldout_greedy"]["words_per_second"] > 0
@@ -226,3 +230,13 @@ def test_training_script_runs_on_two_devices_and_resumes(tmp_path, input_feeding
     assert ensemble.card["heldout_beam4"]["words"] == 20
     single = load_g2p(tmp_path / "model")
     assert ensemble.predict(["fin", "fan"], beam_width=2) == single.predict(["fin", "fan"], 2)
+
+
+def test_training_script_trains_the_input_feeding_decoder_on_two_devices(tmp_path):
+    command = [*_tiny_training_command(tmp_path), "--input-feeding", "--epochs", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, env=_QUIET)
+    assert done.returncode == 0, done.stderr[-2000:]
+    card = json.loads((tmp_path / "model" / "card.json").read_text())
+    assert card["hyper_parameters"]["input_feeding"] is True
+    g2p = load_g2p(tmp_path / "model")
+    assert g2p.model.get_config()["input_feeding"] is True and len(g2p.predict(["fin"])) == 1
