@@ -18,7 +18,7 @@ memory) are not a sequence over the target, so the cell holds them for the durat
 import keras
 from keras import ops
 
-from rnn_utils.layers._cell_base import DropoutRNNCell  # Keras's per-sequence mask cache
+from rnn_utils.layers._cell_base import DropoutRNNCell, check_rate  # Keras's mask cache
 
 __all__ = ["InputFeedingCell"]
 
@@ -45,7 +45,7 @@ class InputFeedingCell(keras.layers.Layer, DropoutRNNCell):
         if cell.dropout or cell.recurrent_dropout:
             raise ValueError("the wrapped cell must have no dropout: InputFeedingCell drops.")
         self.cell, self.attention, self.combine = cell, attention, combine
-        self.dropout = self.recurrent_dropout = float(dropout)
+        self.dropout = self.recurrent_dropout = check_rate(dropout, "dropout")
         if self.dropout:
             self.seed_generator = keras.random.SeedGenerator(seed)
         self.units = cell.units

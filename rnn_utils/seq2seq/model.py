@@ -195,7 +195,11 @@ class Seq2Seq(keras.Model):
             return self.output_layer(ops.add(s, 0.0)), None
         context, weights = self.attention(s, encoded, source_mask=source_mask)
         attended = self.combine(ops.concatenate([s, context], axis=-1))
-        return self.output_layer(self.readout_dropout(attended, training=training)), weights
+        return self._logits(attended, training), weights
+
+    def _logits(self, attended, training=None):
+        """ŷ's logits from the attentional vectors ĥ (dropped while training)."""
+        return self.output_layer(self.readout_dropout(attended, training=training))
 
     def _fed_states(self, encoded, source_mask, states):
         """With input feeding: the memory set and [ĥ<0>, s<0>] = 0 put before the initial states."""
@@ -207,7 +211,7 @@ class Seq2Seq(keras.Model):
     def _fed_readout(self, outputs, encoded, source_mask, training=None, weights=False):
         """Logits from the input-feeding loop's outputs [ĥ<t>, s<t>] (weights recomputed)."""
         attended, s = outputs[..., : self.decoder_units], outputs[..., self.decoder_units :]
-        logits = self.output_layer(self.readout_dropout(attended, training=training))
+        logits = self._logits(attended, training)
         if not weights:
             return logits, None
         return logits, self.attention(s, encoded, source_mask=source_mask)[1]
