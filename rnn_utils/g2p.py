@@ -265,10 +265,17 @@ def load_g2p(directory=None):
     while (directory / _member_file(i)).exists():
         members.append(keras.models.load_model(directory / _member_file(i), compile=False))
         i += 1
-    model = members[0] if len(members) == 1 else Seq2SeqEnsemble(members)
-    vocabs = json.loads((directory / "vocabularies.json").read_text())
     card_path = directory / "card.json"
     card = json.loads(card_path.read_text()) if card_path.exists() else {}
+    expected = len(card.get("members", members))  # an ensemble's card lists its members
+    if len(members) != expected:  # e.g. a partial copy: do not decode with fewer members
+        missing = [_member_file(j) for j in range(len(members), expected)]
+        raise FileNotFoundError(
+            f"{directory} holds {len(members)} model file(s), but its card.json describes an "
+            f"ensemble of {expected}: {', '.join(missing)} missing."
+        )
+    model = members[0] if len(members) == 1 else Seq2SeqEnsemble(members)
+    vocabs = json.loads((directory / "vocabularies.json").read_text())
     letters = Vocabulary.from_dict(vocabs["letters"])
     phonemes = Vocabulary.from_dict(vocabs["phonemes"])
     return G2P(model, letters, phonemes, card)

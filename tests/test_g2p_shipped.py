@@ -27,10 +27,20 @@ def heldout():
 
 def test_the_shipped_files_are_small_and_the_card_is_complete():
     size = sum(p.stat().st_size for p in MODEL_DIR.iterdir())
-    assert size <= 10 * 2**20, f"{size / 2**20:.1f} MB"
+    assert size <= 25 * 2**20, f"{size / 2**20:.1f} MB"
     card = json.loads((MODEL_DIR / "card.json").read_text())
-    for key in ("data", "split", "hyper_parameters", "parameters", "machine", "command"):
+    for key in ("data", "split", "parameters", "machine", "command", "validation_greedy"):
         assert key in card, key
+    # an ensemble: each member's own card says how it was trained
+    members = card["members"]
+    assert len(members) == len(list(MODEL_DIR.glob("model*.keras"))) >= 2
+    for member in members:
+        for key in ("hyper_parameters", "parameters", "machine", "command", "validation_greedy"):
+            assert key in member, key
+    assert card["parameters"] == sum(m["parameters"] for m in members)
+    assert card["training_seconds_all_members"] == sum(
+        m.get("training_seconds_all_runs", m["training_seconds_this_run"]) for m in members
+    )
     assert card["heldout_beam4"]["words"] == 11749
 
 
@@ -41,26 +51,26 @@ def _evaluate(g2p, words, references):
     return greedy, beam, phoneme_error_rate(beam_predictions, references)
 
 
-@pytest.mark.slow  # about 20 s on 2 cores (the full split, below, takes 100 s)
+@pytest.mark.slow  # about 27 s on 2 cores (the full split, below, takes about 4 min)
 def test_heldout_subset_word_error_rate_meets_the_target_and_beam_beats_greedy(g2p, heldout):
-    """Every 5th held-out word (2,350, alphabetical order): measured here 28.8 % greedy,
-    28.6 % beam 4, PER 6.9 %; the full split is evaluated by the opt-in test below."""
+    """Every 10th held-out word (1,175, alphabetical order): measured here 26.9 % greedy,
+    26.2 % beam 4, PER 6.0 %; the full split is evaluated by the opt-in test below."""
     words, references = heldout
-    greedy_wer, beam_wer, beam_per = _evaluate(g2p, words[::5], references[::5])
-    assert beam_wer <= 0.30, beam_wer
+    greedy_wer, beam_wer, beam_per = _evaluate(g2p, words[::10], references[::10])
+    assert beam_wer <= 0.28, beam_wer
     assert beam_wer < greedy_wer, (beam_wer, greedy_wer)
-    assert beam_per <= 0.10, beam_per
+    assert beam_per <= 0.075, beam_per
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(
     not os.environ.get("RNN_UTILS_FULL_G2P_EVAL"),
-    reason="full held-out evaluation (100 s): set RNN_UTILS_FULL_G2P_EVAL=1",
+    reason="full held-out evaluation (about 4 min): set RNN_UTILS_FULL_G2P_EVAL=1",
 )
 def test_full_heldout_split_matches_the_card(g2p, heldout):
     words, references = heldout
     greedy_wer, beam_wer, beam_per = _evaluate(g2p, words, references)
-    assert beam_wer <= 0.30 and beam_wer < greedy_wer and beam_per <= 0.10
+    assert beam_wer <= 0.28 and beam_wer < greedy_wer and beam_per <= 0.07
     # The card reports what this test measures (same split, same decoding).
     assert beam_wer == pytest.approx(g2p.card["heldout_beam4"]["wer"], abs=1e-3)
     assert greedy_wer == pytest.approx(g2p.card["heldout_greedy"]["wer"], abs=1e-3)

@@ -67,7 +67,8 @@ def test_a_g2p_ensemble_saves_and_loads(tmp_path):
         keras.utils.set_random_seed(seed)
         members.append(Seq2Seq(len(letters), len(phonemes), embedding_dim=4, units=4))
         members[-1].build(((None, None), (None, None)))
-    g2p = G2P(Seq2SeqEnsemble(members), letters, phonemes, {"note": "untrained"})
+    card = {"members": [{"note": "untrained"}] * 2}
+    g2p = G2P(Seq2SeqEnsemble(members), letters, phonemes, card)
     before = g2p.predict(["fin", "fan", "naif"], beam_width=3, nbest=2)
     g2p.save(tmp_path)
     assert sorted(p.name for p in tmp_path.glob("*.keras")) == ["model.keras", "model_2.keras"]
@@ -77,3 +78,6 @@ def test_a_g2p_ensemble_saves_and_loads(tmp_path):
     states = loaded.model.initial_decoder_states(np.array([[6, 9, 14]]))
     decoded = greedy_search(loaded.model.step, states, 1, phonemes.bos_id, phonemes.eos_id, 8)
     assert tuple(phonemes.decode(decoded.tokens[0], as_tokens=True)) == loaded.predict("fin")[0]
+    (tmp_path / "model_2.keras").unlink()  # e.g. a copy that left a file behind
+    with pytest.raises(FileNotFoundError, match="ensemble of 2: model_2.keras missing"):
+        load_g2p(tmp_path)

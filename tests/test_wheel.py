@@ -28,6 +28,7 @@ PACKAGE_DATA = [
     "rnn_utils/data/tech_ner_train.tsv",
     "rnn_utils/data/tech_ner_test.tsv",
     "rnn_utils/models/g2p/model.keras",
+    "rnn_utils/models/g2p/model_2.keras",
     "rnn_utils/models/g2p/vocabularies.json",
     "rnn_utils/models/g2p/card.json",
 ]
