@@ -64,6 +64,11 @@ def main(argv=None):
         "split": members[0].card.get("split"),
         "parameters": int(ensemble.model.count_params()),
         "members": [m.card for m in members],
+        # (models trained before resuming was recorded have one run's time only)
+        "training_seconds_all_members": sum(
+            m.card.get("training_seconds_all_runs", m.card["training_seconds_this_run"])
+            for m in members
+        ),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}",
         "command": "python scripts/g2p_ensemble.py " + " ".join(argv or sys.argv[1:]),
         "validation_greedy": validation,

@@ -228,6 +228,7 @@ def test_training_script_runs_on_two_devices_and_resumes(tmp_path):
     ensemble = load_g2p(tmp_path / "ensemble")
     assert len(ensemble.model.members) == 2 and ensemble.card["members"] == [card, card]
     assert ensemble.card["heldout_beam4"]["words"] == 20
+    assert ensemble.card["training_seconds_all_members"] == 2 * card["training_seconds_all_runs"]
     single = load_g2p(tmp_path / "model")
     assert ensemble.predict(["fin", "fan"], beam_width=2) == single.predict(["fin", "fan"], 2)
 
