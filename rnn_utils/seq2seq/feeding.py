@@ -3,7 +3,8 @@
 Without it, the attention of :class:`rnn_utils.seq2seq.model.Seq2Seq` acts after the recurrent
 step and its result only reaches the output layer: the decoder state s<t> never learns which
 letters it has just attended to, so it must keep track of its place in the word from the
-phonemes alone. With input feeding the attentional vector ĥ<t-1> is joined to the next step's input:
+phonemes alone. With input feeding the attentional vector ĥ<t-1> is joined to the next step's
+input:
 
     s<t> = RNN([y<t-1>, ĥ<t-1>], s<t-1>),   c<t> = attention(s<t>, a<1..T_x>),
     ĥ<t> = tanh(W_c [s<t>, c<t>] + b_c),    ŷ<t> = softmax(W_y ĥ<t> + b_y),   ĥ<0> = 0.
